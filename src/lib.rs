@@ -9,6 +9,8 @@ extern crate std;
 mod error;
 mod event;
 mod payload;
+#[cfg(feature = "sender")]
+pub mod sender;
 mod signature;
 mod timestamp;
 mod webhook;

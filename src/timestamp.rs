@@ -68,6 +68,25 @@ pub(crate) fn parse_rfc3339_ms(s: &str) -> Option<i64> {
     Some(seconds * 1_000 + millis)
 }
 
+/// Formats milliseconds since the Unix epoch the way JavaScript's
+/// `Date.prototype.toISOString` does (`2025-01-15T10:30:00.000Z`), which is
+/// how GeckoGuard writes `timestamp`. Years outside 0000–9999 get JavaScript's
+/// six-digit signed form. The inverse of [`parse_rfc3339_ms`] for its output.
+#[cfg(any(feature = "sender", test))]
+pub(crate) fn format_rfc3339_ms(ms: i64) -> alloc::string::String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
+    let (second, millis) = (in_day / 1_000 % 60, in_day % 1_000);
+    let time = alloc::format!("{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{millis:03}Z");
+    if (0..=9999).contains(&year) {
+        alloc::format!("{year:04}-{time}")
+    } else {
+        alloc::format!("{year:+07}-{time}")
+    }
+}
+
 /// Checks a timestamp (ms since the epoch) against `now` and a tolerance, both ways.
 pub(crate) fn check_window(
     timestamp_ms: i64,
@@ -121,6 +140,21 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian date of a day number, the inverse of [`days_from_civil`].
+#[cfg(any(feature = "sender", test))]
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +205,36 @@ mod tests {
             "2025-01-15T10:30:00é",
         ] {
             assert_eq!(parse_rfc3339_ms(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_like_to_iso_string() {
+        // Expected values are what JavaScript's `new Date(ms).toISOString()` gives.
+        for (ms, iso) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (1_736_937_000_000, "2025-01-15T10:30:00.000Z"),
+            (1_736_937_000_123, "2025-01-15T10:30:00.123Z"),
+            (1_709_164_800_000, "2024-02-29T00:00:00.000Z"),
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+            (1_767_225_599_999, "2025-12-31T23:59:59.999Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+            (253_402_300_800_000, "+010000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_001, "-000001-12-31T23:59:59.999Z"),
+        ] {
+            assert_eq!(format_rfc3339_ms(ms), iso, "{ms}");
+        }
+    }
+
+    #[test]
+    fn format_and_parse_round_trip() {
+        // A day's worth of steps over four centuries, leap days and all.
+        let mut ms = -62_167_219_200_000; // 0000-01-01
+        while ms < 253_402_300_800_000 {
+            assert_eq!(parse_rfc3339_ms(&format_rfc3339_ms(ms)), Some(ms), "{ms}");
+            ms += 86_400_000 * 37 + 3_723_456;
         }
     }
 
