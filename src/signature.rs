@@ -53,9 +53,45 @@ pub(crate) fn parse_header(value: &str) -> Result<Tag, Error> {
     if value.is_empty() {
         return Err(Error::MissingSignature);
     }
+    decode_hex(value.as_bytes()).ok_or(Error::MalformedSignature)
+}
+
+/// Each byte's value as a hex digit, or 0xFF for a byte that is not one.
+#[allow(clippy::indexing_slicing)] // evaluated at compile time, where a bad index cannot build
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// Decodes exactly 64 hex digits. A table lookup per digit and one check at
+/// the end: this runs on every delivery, so it is kept branch-light.
+fn decode_hex(digits: &[u8]) -> Option<Tag> {
+    if digits.len() != 2 * MAC_LEN {
+        return None;
+    }
+    let value = |c: &u8| HEX_VALUES.get(usize::from(*c)).copied().unwrap_or(0xFF);
     let mut tag = [0u8; MAC_LEN];
-    hex::decode_to_slice(value, &mut tag).map_err(|_| Error::MalformedSignature)?;
-    Ok(tag)
+    let mut invalid = 0u8;
+    for (byte, pair) in tag.iter_mut().zip(digits.chunks_exact(2)) {
+        let (high, low) = match pair {
+            [high, low] => (value(high), value(low)),
+            _ => (0xFF, 0xFF),
+        };
+        invalid |= high | low;
+        *byte = (high << 4) | (low & 0x0F);
+    }
+    (invalid & 0x80 == 0).then_some(tag)
 }
 
 /// The precomputed key states of every configured secret.
@@ -100,15 +136,39 @@ impl Keys {
     /// which secret matched.
     pub(crate) fn verify(&self, body: &[u8], header: &str) -> Result<Tag, Error> {
         let claimed = parse_header(header)?;
-        let mut matched = Choice::from(0);
-        for state in &self.0 {
-            matched |= mac(state, body).ct_eq(&claimed);
-        }
-        if bool::from(matched) {
-            Ok(claimed)
-        } else {
-            Err(Error::InvalidSignature)
-        }
+        matches_any(&claimed, self.0.iter().map(|state| mac(state, body)))
+    }
+}
+
+/// Checks `header` against MACs the host computed, `count` tags of 32 bytes
+/// concatenated in the order of the secrets (the Wasm bindings hand large
+/// bodies to the host's native HMAC). The header rules and the constant-time
+/// comparison are the same as [`Keys::verify`]; a `macs` of the wrong length
+/// never matches.
+#[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+pub(crate) fn verify_host_macs(macs: &[u8], count: usize, header: &str) -> Result<Tag, Error> {
+    let claimed = parse_header(header)?;
+    if count == 0 || macs.len() != count.saturating_mul(MAC_LEN) {
+        return Err(Error::InvalidSignature);
+    }
+    let tags = macs.chunks_exact(MAC_LEN).map(|chunk| {
+        let mut tag = [0u8; MAC_LEN];
+        tag.copy_from_slice(chunk);
+        tag
+    });
+    matches_any(&claimed, tags)
+}
+
+/// Compares `claimed` with every tag in constant time, without stopping early.
+fn matches_any(claimed: &Tag, tags: impl Iterator<Item = Tag>) -> Result<Tag, Error> {
+    let mut matched = Choice::from(0);
+    for tag in tags {
+        matched |= tag.ct_eq(claimed);
+    }
+    if bool::from(matched) {
+        Ok(*claimed)
+    } else {
+        Err(Error::InvalidSignature)
     }
 }
 
@@ -138,6 +198,38 @@ mod tests {
         );
         assert_eq!(
             parse_header(&"é".repeat(32)),
+            Err(Error::MalformedSignature)
+        );
+    }
+
+    #[test]
+    fn host_macs_follow_the_same_rules() {
+        let keys = Keys::new(["whsec_a", "whsec_b"]).ok();
+        let body = b"{}";
+        let tag_b = mac(&key_state(b"whsec_b"), body);
+        let header = hex::encode(tag_b);
+        let mut macs = mac(&key_state(b"whsec_a"), body).to_vec();
+        macs.extend_from_slice(&tag_b);
+        assert_eq!(verify_host_macs(&macs, 2, &header), Ok(tag_b));
+        assert_eq!(keys.map(|k| k.verify(body, &header)), Some(Ok(tag_b)));
+        assert_eq!(
+            verify_host_macs(&macs, 1, &header),
+            Err(Error::InvalidSignature)
+        );
+        assert_eq!(
+            verify_host_macs(macs.split_at(32).0, 1, &header),
+            Err(Error::InvalidSignature)
+        );
+        assert_eq!(
+            verify_host_macs(&[], 0, &header),
+            Err(Error::InvalidSignature)
+        );
+        assert_eq!(
+            verify_host_macs(&macs, 2, " "),
+            Err(Error::MissingSignature)
+        );
+        assert_eq!(
+            verify_host_macs(&macs, 2, "zz"),
             Err(Error::MalformedSignature)
         );
     }
