@@ -11,7 +11,7 @@ export CARGO_TERM_COLOR := never
 .PHONY: help setup-rust build demo test test-rust bench
 
 help:
-	@echo "make demo    sign and verify every event type"
+	@echo "make demo    send every event type to a verifying receiver with the CLI"
 	@echo "make test    install what the tests need, then run them all"
 	@echo "make build   build the CLI"
 	@echo "make bench   run the benchmarks (figures go in BENCHMARKS.md)"
@@ -23,11 +23,11 @@ setup-rust:
 
 # ---- build -------------------------------------------------------------------
 build: setup-rust
-	cargo build --release
+	cargo build --release --features cli
 
 # ---- demo --------------------------------------------------------------------
 demo: setup-rust
-	cargo run --quiet --release --example sign_and_verify
+	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
 test: test-rust
