@@ -9,11 +9,12 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
 .PHONY: help setup-rust build demo test test-rust bench
+.PHONY: setup-js pkg test-js
 
 help:
 	@echo "make demo    send every event type to a verifying receiver with the CLI"
 	@echo "make test    install what the tests need, then run them all"
-	@echo "make build   build the CLI"
+	@echo "make build   build the CLI and the npm package (pkg/)"
 	@echo "make bench   run the benchmarks (figures go in BENCHMARKS.md)"
 
 # ---- setup: what a fresh machine lacks --------------------------------------
@@ -21,16 +22,37 @@ setup-rust:
 	rustup component add rustfmt clippy >/dev/null
 	rustup target add wasm32-unknown-unknown thumbv7em-none-eabihf >/dev/null
 
+# The npm packages of development (wasm-opt, TypeScript, publint, the other
+# runtimes, the benchmark's peers) and wasm-pack. Install scripts stay off:
+# the runtimes' binaries come from their platform packages.
+setup-js: node_modules/.installed tests/js/node-versions/node_modules/.installed
+	@command -v wasm-pack >/dev/null || cargo install wasm-pack --locked
+
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+tests/js/node-versions/node_modules/.installed: tests/js/node-versions/package-lock.json
+	cd tests/js/node-versions && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 # ---- build -------------------------------------------------------------------
-build: setup-rust
+build: setup-rust pkg
 	cargo build --release --features cli
+
+# The npm package @geckoguard/webhooks, assembled in pkg/ (one .wasm file).
+# wasm-pack installs the wasm-bindgen CLI of the pinned version by itself.
+pkg: setup-rust setup-js
+	wasm-pack build wasm --target web --profile wasm-release --no-opt --no-pack \
+		--out-dir ../target/wasm-pack --out-name geckoguard_webhooks
+	node scripts/build-pkg.mjs
 
 # ---- demo --------------------------------------------------------------------
 demo: setup-rust
 	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
-test: test-rust
+test: test-rust test-js
 
 test-rust: setup-rust
 	cargo fmt --all --check
@@ -38,6 +60,18 @@ test-rust: setup-rust
 	cargo test --all-features
 	cargo build --no-default-features --target wasm32-unknown-unknown
 	cargo build --no-default-features --target thumbv7em-none-eabihf
+
+# The npm package, built, in every runtime it supports (see the README's table).
+NODE22 := tests/js/node-versions/node_modules/node22/bin/node
+NODE24 := tests/js/node-versions/node_modules/node24/bin/node
+DENO := node_modules/@deno/linux-x64-glibc/deno
+BUN := node_modules/@oven/bun-linux-x64/bin/bun
+NODE_TESTS := tests/js/node/*.test.mjs tests/js/node/*.test.cjs
+
+test-js: pkg
+	node --test $(NODE_TESTS)
+	$(NODE22) --test $(NODE_TESTS)
+	$(NODE24) --test $(NODE_TESTS)
 
 # ---- bench -------------------------------------------------------------------
 bench: setup-rust

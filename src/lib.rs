@@ -13,6 +13,8 @@ mod payload;
 pub mod sender;
 mod signature;
 mod timestamp;
+#[cfg(feature = "wasm")]
+pub mod wasm;
 mod webhook;
 
 pub use error::{Error, PayloadIssue, SecretIssue, TimestampIssue};

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, TimestampIssue};
 use crate::event::{Event, EventData};
 use crate::payload::{self, Envelope};
-use crate::signature::{Keys, Tag};
+use crate::signature::{self, Keys, Tag};
 use crate::timestamp;
 
 /// Hex digits of the idempotency key: the first 16 bytes of the verified tag.
@@ -197,6 +197,43 @@ impl Webhook {
         now: Option<Duration>,
     ) -> Result<Checked<'a, D>, Error> {
         let tag = self.keys.verify(body, signature)?;
+        self.check_payload(body, tag, now)
+    }
+
+    /// [`check`](Self::check) with the MACs of `body` computed by the host,
+    /// one per configured secret in order and concatenated (the Wasm
+    /// bindings' path for large bodies, where the host's native HMAC is
+    /// faster). The header rules, the constant-time comparison and the
+    /// payload rules are the same code as in `check`.
+    #[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+    pub(crate) fn check_host_macs<'a, D: Deserialize<'a>>(
+        &self,
+        body: &'a [u8],
+        macs: &[u8],
+        signature: &str,
+        now: Option<Duration>,
+    ) -> Result<Checked<'a, D>, Error> {
+        let tag = signature::verify_host_macs(macs, self.keys.len(), signature)?;
+        self.check_payload(body, tag, now)
+    }
+
+    /// Checks the signature with host-computed MACs only (see [`check_host_macs`](Self::check_host_macs)).
+    #[cfg_attr(not(feature = "wasm"), allow(dead_code))]
+    pub(crate) fn verify_signature_host_macs(
+        &self,
+        macs: &[u8],
+        signature: &str,
+    ) -> Result<(), Error> {
+        signature::verify_host_macs(macs, self.keys.len(), signature).map(|_| ())
+    }
+
+    /// The rules after the signature: payload, then replay window.
+    fn check_payload<'a, D: Deserialize<'a>>(
+        &self,
+        body: &'a [u8],
+        tag: Tag,
+        now: Option<Duration>,
+    ) -> Result<Checked<'a, D>, Error> {
         let envelope = payload::parse::<D>(body).map_err(Error::InvalidPayload)?;
         if let Some(tolerance) = self.tolerance {
             let sent = timestamp::parse_rfc3339_ms(&envelope.timestamp)

@@ -1,0 +1,213 @@
+// The JavaScript API of @geckoguard/webhooks, shared by every entry point.
+//
+// This layer carries bytes in and results out. The Rust core (compiled to
+// Wasm) decides every rule: the header, the signature, the payload and the
+// replay window. JavaScript checks only the types of its own arguments, and
+// calls JSON.parse on a body the core has already accepted, to build the event.
+// Each entry point (node.js, workerd.js, deno.js, browser.js) initializes the
+// Wasm module its own way and calls createApi with the module's bindings.
+
+const RAW_BODY_HELP =
+  'Pass the raw request body exactly as received: a Buffer, Uint8Array, ArrayBuffer or string. ' +
+  "In Express, mount express.raw({ type: 'application/json' }) on the webhook route and pass req.body; " +
+  'in Fetch runtimes (Cloudflare Workers, Deno, Bun, Next.js route handlers) pass await request.arrayBuffer().';
+
+/** The error every failed check throws, with a stable `code` and the HTTP `status` to answer with. */
+export class WebhookVerificationError extends Error {
+  constructor(code, status, message) {
+    super(message);
+    this.name = 'WebhookVerificationError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const argumentError = (message) => new WebhookVerificationError('invalid_argument', 500, message);
+
+const typeName = (value) =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+
+const isArrayBuffer = (value) =>
+  value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
+
+/**
+ * The body as bytes or as a string (never copied here), or a clear error:
+ * a parsed object can no longer be verified, since its bytes are gone.
+ */
+function readBody(body) {
+  if (typeof body === 'string') return body;
+  if (body instanceof Uint8Array) return body;
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (isArrayBuffer(body)) return new Uint8Array(body);
+  if (body !== null && typeof body === 'object') {
+    throw new WebhookVerificationError(
+      'body_already_parsed',
+      500,
+      `body_already_parsed: the body is ${typeName(body)}, already parsed from JSON, so the bytes GeckoGuard signed are lost. ${RAW_BODY_HELP}`,
+    );
+  }
+  throw argumentError(`invalid argument: the body is ${typeName(body)}. ${RAW_BODY_HELP}`);
+}
+
+/**
+ * The header value as the core reads it. Absent is "" (missing_signature). An
+ * array, as Node gives for a repeated header, is joined the way Node and the
+ * Fetch API join repeated headers, so the core judges it like any other value.
+ */
+function readHeader(header) {
+  if (typeof header === 'string') return header;
+  if (header === undefined || header === null) return '';
+  if (Array.isArray(header) && header.every((part) => typeof part === 'string')) return header.join(', ');
+  throw argumentError(
+    `invalid argument: the signature header is ${typeName(header)}; pass the X-GeckoGuard-Signature header's value, a string (req.headers['x-geckoguard-signature'] in Node, request.headers.get('x-geckoguard-signature') in Fetch runtimes)`,
+  );
+}
+
+/** Epoch milliseconds from a Date or a number, checked. */
+function readNow(now) {
+  const ms = now instanceof Date ? now.getTime() : now;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw argumentError('invalid argument: `now` must be a valid Date or epoch milliseconds (a finite number, not negative)');
+  }
+  return ms;
+}
+
+function readOptions(options, what) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw argumentError(`invalid argument: the ${what} options must be an object`);
+  return options;
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/**
+ * Builds the API from the Wasm bindings. `hostMac`, where the runtime has a
+ * native HMAC faster than Wasm on large bodies, is `{ minBytes, keys(secrets),
+ * macs(keys, bytes) }`: it computes MACs only; the core still parses the
+ * header, compares in constant time and checks the payload.
+ */
+export function createApi(wasm, hostMac) {
+  const { Verifier, CoreError } = wasm;
+
+  /** Runs a call into the core, turning its errors into WebhookVerificationError. */
+  function core(call) {
+    try {
+      return call();
+    } catch (error) {
+      if (error instanceof CoreError) {
+        const failure = new WebhookVerificationError(error.code, error.status, error.message);
+        error.free();
+        throw failure;
+      }
+      throw error;
+    }
+  }
+
+  function toBytes(value, what) {
+    if (typeof value === 'string') return encoder.encode(value);
+    if (value instanceof Uint8Array) return value;
+    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (isArrayBuffer(value)) return new Uint8Array(value);
+    throw argumentError(`invalid argument: the ${what} is ${typeName(value)}; pass a string or bytes (Uint8Array, Buffer, ArrayBuffer)`);
+  }
+
+  /** Makes a string body exactly what the core saw: lone surrogates become U+FFFD, as in UTF-8. */
+  const wellFormed =
+    typeof String.prototype.isWellFormed === 'function'
+      ? (text) => (text.isWellFormed() ? text : text.toWellFormed())
+      : (text) => decoder.decode(encoder.encode(text));
+
+  class Webhook {
+    #verifier;
+    #secrets;
+    #hostKeys;
+    #hasTolerance;
+
+    constructor(secretOrSecrets, options) {
+      const secrets =
+        secretOrSecrets === undefined || secretOrSecrets === null
+          ? []
+          : Array.isArray(secretOrSecrets)
+            ? secretOrSecrets
+            : [secretOrSecrets];
+      if (!secrets.every((secret) => typeof secret === 'string')) {
+        throw new WebhookVerificationError(
+          'invalid_secret',
+          500,
+          'invalid secret: a secret must be a string, exactly as the dashboard shows it (whsec_ prefix included), or an array of them while rotating',
+        );
+      }
+      const { tolerance } = readOptions(options, 'Webhook');
+      if (tolerance !== undefined && (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0)) {
+        throw argumentError('invalid argument: `tolerance` is in seconds, a finite number that is not negative (or leave it out: no replay window)');
+      }
+      this.#verifier = core(() => new Verifier(secrets, tolerance === undefined ? undefined : tolerance * 1000));
+      this.#hasTolerance = tolerance !== undefined;
+      if (hostMac) this.#secrets = secrets.slice();
+    }
+
+    /** One MAC per secret from the host's native HMAC, concatenated. */
+    #macs(bytes) {
+      this.#hostKeys ??= hostMac.keys(this.#secrets);
+      return hostMac.macs(this.#hostKeys, bytes);
+    }
+
+    verify(body, signatureHeader, options) {
+      const input = readBody(body);
+      const header = readHeader(signatureHeader);
+      const { now } = readOptions(options, 'verify');
+      const nowMs = now === undefined ? (this.#hasTolerance ? Date.now() : 0) : readNow(now);
+      const verifier = this.#verifier;
+      let idempotencyKey;
+      if (hostMac && input.length >= hostMac.minBytes) {
+        const bytes = typeof input === 'string' ? encoder.encode(input) : input;
+        const macs = this.#macs(bytes);
+        idempotencyKey = core(() => verifier.verifyHostMacs(bytes, macs, header, nowMs));
+      } else if (typeof input === 'string') {
+        idempotencyKey = core(() => verifier.verifyStr(input, header, nowMs));
+      } else {
+        idempotencyKey = core(() => verifier.verify(input, header, nowMs));
+      }
+      let payload;
+      try {
+        payload = JSON.parse(typeof input === 'string' ? wellFormed(input) : decoder.decode(input));
+      } catch {
+        // The core accepted this body, so JSON.parse should too; if it ever
+        // disagrees, the body is refused rather than half-read.
+        throw new WebhookVerificationError('invalid_payload', 400, 'invalid payload: the body is not valid JSON');
+      }
+      return { event: payload.event, data: payload.data, timestamp: payload.timestamp, idempotencyKey };
+    }
+
+    verifySignature(body, signatureHeader) {
+      const input = readBody(body);
+      const header = readHeader(signatureHeader);
+      const verifier = this.#verifier;
+      if (hostMac && input.length >= hostMac.minBytes) {
+        const macs = this.#macs(typeof input === 'string' ? encoder.encode(input) : input);
+        core(() => verifier.verifySignatureHostMacs(macs, header));
+      } else if (typeof input === 'string') {
+        core(() => verifier.verifySignatureStr(input, header));
+      } else {
+        core(() => verifier.verifySignature(input, header));
+      }
+      return true;
+    }
+
+    get [Symbol.toStringTag]() {
+      return 'Webhook';
+    }
+
+    /** Never shows the secrets (console.log, util.inspect). */
+    toJSON() {
+      return { secrets: '[redacted]', tolerance: this.#hasTolerance };
+    }
+  }
+
+  function sign(secret, body) {
+    return wasm.sign(toBytes(secret, 'secret'), toBytes(body, 'body'));
+  }
+
+  return { Webhook, sign };
+}
