@@ -305,6 +305,20 @@ fn sign_matches_node_crypto() {
         assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
         assert_eq!(from_stdin.stdout, format!("{expected}\n"));
         from_stdin.never_shows(SECRET);
+
+        let json = run(&[
+            "sign",
+            "--secret",
+            SECRET,
+            "--file",
+            file.path(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            json.json_lines(),
+            [serde_json::json!({ "signature": expected })]
+        );
     }
 }
 
@@ -853,6 +867,18 @@ fn usage_errors_exit_2_and_say_what_is_wrong() {
         (
             vec!["send", "--url", &url, "--secret", SECRET, "--event", ""],
             "invalid_payload",
+        ),
+        (
+            vec![
+                "send",
+                "--url",
+                &url,
+                "--secret",
+                SECRET,
+                "--event",
+                "license\nrevoked",
+            ],
+            "without spaces or control characters",
         ),
         (
             vec![

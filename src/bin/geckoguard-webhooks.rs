@@ -5,7 +5,7 @@
 #![allow(clippy::std_instead_of_core, clippy::std_instead_of_alloc)]
 
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -159,7 +159,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let format = cli.format;
     let result = match cli.command {
-        Command::Sign { secret, file } => sign(&secret.secret, file.as_ref()),
+        Command::Sign { secret, file } => sign(&secret.secret, file.as_ref(), format),
         Command::Verify(args) => verify(&args, format),
         Command::Send(args) => send(&args, format),
         Command::Ping { target } => deliver(&target, &[sender::TEST_PING], None, false, format),
@@ -168,18 +168,22 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(exit) => {
             if !exit.message.is_empty() {
-                eprintln!("{}", exit.message);
+                // Nowhere left to say it if stderr is gone: the status still tells.
+                let _ = writeln!(io::stderr(), "{}", exit.message);
             }
             ExitCode::from(exit.status)
         }
     }
 }
 
-fn sign(secret: &str, file: Option<&PathBuf>) -> Result<(), Exit> {
-    Webhook::new(secret).map_err(|err| core_error(&err, USAGE, Format::Table))?;
+fn sign(secret: &str, file: Option<&PathBuf>, format: Format) -> Result<(), Exit> {
+    Webhook::new(secret).map_err(|err| core_error(&err, USAGE, format))?;
     let body = read_body(file)?;
-    println!("{}", geckoguard_webhooks::sign(secret, &body));
-    Ok(())
+    let signature = geckoguard_webhooks::sign(secret, &body);
+    match format {
+        Format::Table => emit(&signature),
+        Format::Json => emit(&serde_json::json!({ "signature": signature }).to_string()),
+    }
 }
 
 fn verify(args: &VerifyArgs, format: Format) -> Result<(), Exit> {
@@ -209,8 +213,7 @@ fn verify(args: &VerifyArgs, format: Format) -> Result<(), Exit> {
         Format::Table => serde_json::to_string_pretty(&event),
         Format::Json => serde_json::to_string(&event),
     };
-    println!("{}", json.unwrap_or_default());
-    Ok(())
+    emit(&json.unwrap_or_default())
 }
 
 fn send(args: &SendArgs, format: Format) -> Result<(), Exit> {
@@ -227,6 +230,13 @@ fn send(args: &SendArgs, format: Format) -> Result<(), Exit> {
         },
     };
     let events: Vec<&str> = match &args.event {
+        // It travels in the X-GeckoGuard-Event header too.
+        Some(event) if !event.bytes().all(|b| b.is_ascii_graphic()) => {
+            return Err(usage(format!(
+                "error: --event {event:?} must be a name like license.revoked, \
+                 without spaces or control characters"
+            )))
+        }
         Some(event) => vec![event.as_str()],
         None => sender::spec_events().collect(),
     };
@@ -253,10 +263,10 @@ fn deliver(
 
     let sender = Sender::new();
     if format == Format::Table {
-        println!(
+        emit(&format!(
             "{:<30} {:>6}  {:<7} {:>8}  ERROR",
             "EVENT", "STATUS", "SUCCESS", "TIME"
-        );
+        ))?;
     }
     let mut failed = 0usize;
     for request in &requests {
@@ -264,15 +274,15 @@ fn deliver(
         if !delivery.success {
             failed += 1;
         }
-        print_delivery(&delivery, format);
+        print_delivery(&delivery, format)?;
     }
     if format == Format::Table {
-        println!(
+        emit(&format!(
             "{} of {} deliveries to {} succeeded",
             requests.len() - failed,
             requests.len(),
             target.url
-        );
+        ))?;
     }
     if failed == 0 {
         Ok(())
@@ -284,10 +294,10 @@ fn deliver(
     }
 }
 
-fn print_delivery(delivery: &Delivery, format: Format) {
+fn print_delivery(delivery: &Delivery, format: Format) -> Result<(), Exit> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string(delivery).unwrap_or_default()),
-        Format::Table => println!(
+        Format::Json => emit(&serde_json::to_string(delivery).unwrap_or_default()),
+        Format::Table => emit(&format!(
             "{:<30} {:>6}  {:<7} {:>5} ms  {}",
             delivery.event,
             delivery
@@ -296,8 +306,22 @@ fn print_delivery(delivery: &Delivery, format: Format) {
             if delivery.success { "yes" } else { "no" },
             delivery.duration.as_millis(),
             delivery.error.as_deref().unwrap_or(""),
-        ),
+        )),
     }
+}
+
+/// Prints a line on stdout. A reader that went away (`| head -1`) ends the
+/// command quietly with status 1 instead of a panic.
+fn emit(line: &str) -> Result<(), Exit> {
+    let mut out = io::stdout().lock();
+    writeln!(out, "{}", line.trim_end()).map_err(|err| Exit {
+        status: FAILED,
+        message: if err.kind() == io::ErrorKind::BrokenPipe {
+            String::new()
+        } else {
+            format!("error: cannot write to stdout: {err}")
+        },
+    })
 }
 
 /// Refuses what is not an absolute http(s) URL before anything is sent.
