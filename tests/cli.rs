@@ -565,6 +565,38 @@ fn a_500_fails_the_delivery_and_shows_the_status() {
 }
 
 #[test]
+fn any_2xx_succeeds_and_a_redirect_is_not_followed() {
+    for (status, success) in [
+        (200, true),
+        (202, true),
+        (204, true),
+        (299, true),
+        (302, false),
+        (404, false),
+    ] {
+        let server = Capture::start(status, "");
+        let run = run(&[
+            "ping",
+            "--url",
+            &server.url,
+            "--secret",
+            SECRET,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, if success { 0 } else { 1 }, "{status}");
+        let record = &run.json_lines()[0];
+        assert_eq!(record["status"], status);
+        assert_eq!(record["success"], success, "{status}");
+        if !success {
+            assert_eq!(record["error"], format!("HTTP {status}"));
+        }
+        // Exactly one request: a 302 is reported, not followed.
+        assert_eq!(server.received().len(), 1, "{status}");
+    }
+}
+
+#[test]
 fn a_server_that_never_answers_fails_after_ten_seconds() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
