@@ -69,9 +69,15 @@ BUN := node_modules/@oven/bun-linux-x64/bin/bun
 NODE_TESTS := tests/js/node/*.test.mjs tests/js/node/*.test.cjs
 
 test-js: pkg
+	publint --strict pkg
+	tsc -p tests/js/types
 	node --test $(NODE_TESTS)
 	$(NODE22) --test $(NODE_TESTS)
 	$(NODE24) --test $(NODE_TESTS)
+	$(DENO) run --quiet --no-config --allow-read=tests/vectors tests/js/runtimes/deno.mjs
+	$(BUN) tests/js/runtimes/bun.mjs
+	node --test tests/js/workerd/workerd.test.mjs
+	node --test tests/js/pack/pack.test.mjs
 
 # ---- bench -------------------------------------------------------------------
 bench: setup-rust

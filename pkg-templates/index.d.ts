@@ -96,11 +96,31 @@ export type KnownWebhookEvent = {
 }[KnownEventName];
 
 /**
- * A verified delivery of an event this version does not know yet. `string & {}`
- * keeps the known names narrowable: `if (e.event === 'license.authorized')`
- * still selects `LicenseAuthorizedData`.
+ * The data of an event this version does not know yet: anything, with the
+ * identifiers of the known events typed where present. (TypeScript cannot
+ * remove an open `string` from a union when you compare `event` with a known
+ * name, so this shape stays beside the known one after
+ * `if (e.event === 'license.authorized')`: typing its fields keeps
+ * `e.data.wasActivated` a `boolean | undefined` there instead of `unknown`.)
  */
-export type UnknownWebhookEvent = { event: string & {}; data: Record<string, unknown> } & DeliveryFields;
+export interface UnknownEventData {
+  licenseId?: string;
+  productId?: string;
+  wasActivated?: boolean;
+  effectiveExpiresAt?: string | null;
+  apiKeyId?: string;
+  teamId?: string;
+  userId?: string;
+  email?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * A verified delivery of an event this version does not know yet. `event` is a
+ * plain `string` on purpose: with `string & {}` TypeScript stops narrowing the
+ * union on `event` at all.
+ */
+export type UnknownWebhookEvent = { event: string; data: UnknownEventData } & DeliveryFields;
 
 /** What `verify` returns: narrow it on `event`. */
 export type WebhookEvent = KnownWebhookEvent | UnknownWebhookEvent;

@@ -83,7 +83,8 @@ function main() {
   mkdirSync(join(PKG, 'wasm'), { recursive: true });
 
   // The one .wasm file, optimized by binaryen's wasm-opt (npm package `binaryen`).
-  execFileSync('wasm-opt', [optFlag, '--strip-debug', '--strip-producers', wasm, '-o', join(PKG, 'wasm', `${NAME}_bg.wasm`)], {
+  const wasmOpt = existsSync(join(ROOT, 'node_modules', '.bin', 'wasm-opt')) ? join(ROOT, 'node_modules', '.bin', 'wasm-opt') : 'wasm-opt';
+  execFileSync(wasmOpt, [optFlag, '--strip-debug', '--strip-producers', wasm, '-o', join(PKG, 'wasm', `${NAME}_bg.wasm`)], {
     stdio: 'inherit',
   });
 
