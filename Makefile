@@ -10,6 +10,7 @@ export CARGO_TERM_COLOR := never
 
 .PHONY: help setup-rust build demo test test-rust bench
 .PHONY: setup-js pkg test-js
+.PHONY: setup-redis test-express
 
 help:
 	@echo "make demo    send every event type to a verifying receiver with the CLI"
@@ -52,7 +53,7 @@ demo: setup-rust
 	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
-test: test-rust test-js
+test: test-rust test-js test-express
 
 test-rust: setup-rust
 	cargo fmt --all --check
@@ -78,6 +79,14 @@ test-js: pkg
 	$(BUN) tests/js/runtimes/bun.mjs
 	node --test tests/js/workerd/workerd.test.mjs
 	node --test tests/js/pack/pack.test.mjs
+
+# The Express adapter: real Express 4 and 5 servers on loopback, real HTTP,
+# and a real redis-server (started by the tests on a free port) for dedupe.
+test-express: pkg setup-redis
+	node --test tests/js/express/*.test.mjs
+
+setup-redis:
+	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
 
 # ---- bench -------------------------------------------------------------------
 bench: setup-rust
