@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { EXPRESSES, geckoguard, listen, rawPost, WebhookVerificationError } from './helpers.mjs';
+import { EXPRESSES, geckoguard, listen, rawPost, WebhookVerificationError } from './harness.mjs';
 
 const load = (name) => JSON.parse(readFileSync(new URL(`../../vectors/${name}`, import.meta.url), 'utf8')).cases;
 const CASES = [...load('verify.json'), ...load('large.json')];
