@@ -139,6 +139,13 @@ function checkPositiveInteger(name, value, max) {
   }
 }
 
+/** The type of a value, never its contents: for secrets. */
+function kindOf(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a value of type ${typeof value}`;
+}
+
 /** Describes a bad option value without ever printing a string's contents (it may be a secret). */
 function describe(value) {
   if (value === null) return 'null';
@@ -160,7 +167,7 @@ function validateSecrets(options) {
   }
   if (hasSecret) {
     if (typeof options.secret !== 'string') {
-      throw optionError(`secret must be a string (the whsec_… value from the dashboard), got ${describe(options.secret)}`);
+      throw optionError(`secret must be a string (the whsec_… value from the dashboard), got ${kindOf(options.secret)}`);
     }
     return options.secret;
   }
@@ -170,7 +177,7 @@ function validateSecrets(options) {
   }
   secrets.forEach((s, i) => {
     if (typeof s !== 'string') {
-      throw optionError(`secrets[${i}] must be a string, got ${describe(s)} (is an environment variable unset?)`);
+      throw optionError(`secrets[${i}] must be a string, got ${kindOf(s)} (is an environment variable unset?)`);
     }
   });
   return [...secrets];
