@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CARGO_TERM_COLOR := never
 
 .PHONY: help setup-rust build demo test test-rust bench
-.PHONY: setup-js pkg test-js
+.PHONY: setup-js pkg test-js bench-js
 .PHONY: setup-redis test-express
 
 help:
@@ -89,5 +89,9 @@ setup-redis:
 	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
 
 # ---- bench -------------------------------------------------------------------
-bench: setup-rust
+bench: setup-rust bench-js
 	cargo bench --bench verify
+
+# The npm package against its peers in Node (figures in BENCHMARKS.md).
+bench-js: pkg
+	node --expose-gc benches/js/verify.mjs
