@@ -338,7 +338,9 @@ export function createWebhookHandler(options, core) {
     if (!dedupe) return null;
     let state;
     try {
-      state = await dedupe.store.claim(event.idempotencyKey, dedupe.lockTtlMs);
+      // A store that hangs (Redis unreachable, an offline queue) must not
+      // hold the delivery past the deadline: that is a failure, answered 500.
+      state = await withTimeout(dedupe.store.claim(event.idempotencyKey, dedupe.lockTtlMs), deadlineMs, 'dedupe store claim');
     } catch (error) {
       report(error, { code: 'dedupe_store_failed', status: 500, event }, 'error', `dedupe store failed: ${errorText(error)}`);
       return result(500);
@@ -358,8 +360,8 @@ export function createWebhookHandler(options, core) {
   async function settle(event, ok) {
     if (!dedupe) return;
     try {
-      if (ok) await dedupe.store.complete(event.idempotencyKey, dedupe.ttlMs);
-      else await dedupe.store.release(event.idempotencyKey);
+      if (ok) await withTimeout(dedupe.store.complete(event.idempotencyKey, dedupe.ttlMs), deadlineMs, 'dedupe store complete');
+      else await withTimeout(dedupe.store.release(event.idempotencyKey), deadlineMs, 'dedupe store release');
     } catch (error) {
       report(error, { code: 'dedupe_store_failed', status: 500, event }, 'error', `dedupe store failed: ${errorText(error)}`);
     }
@@ -488,6 +490,16 @@ export function createWebhookHandler(options, core) {
     reject,
   };
   return handler;
+}
+
+/** `value` (a promise or not), or a rejection once `ms` have passed. */
+function withTimeout(value, ms, what) {
+  if (!isThenable(value)) return value;
+  let timer;
+  const timeout = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([Promise.resolve(value), timeout]).finally(() => clearTimeout(timer));
 }
 
 function errorText(error) {
