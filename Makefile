@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR := never
 
 .PHONY: help setup-rust build demo test test-rust bench
 .PHONY: setup-js pkg test-js bench-js
-.PHONY: setup-redis test-express
+.PHONY: setup-redis test-express example-express
 
 help:
 	@echo "make demo    send every event type to a verifying receiver with the CLI"
@@ -38,7 +38,7 @@ tests/js/node-versions/node_modules/.installed: tests/js/node-versions/package-l
 	touch $@
 
 # ---- build -------------------------------------------------------------------
-build: setup-rust pkg
+build: setup-rust pkg example-express
 	cargo build --release --features cli
 
 # The npm package @geckoguard/webhooks, assembled in pkg/ (one .wasm file).
@@ -82,8 +82,16 @@ test-js: pkg
 
 # The Express adapter: real Express 4 and 5 servers on loopback, real HTTP,
 # and a real redis-server (started by the tests on a free port) for dedupe.
-test-express: pkg setup-redis
+test-express: pkg setup-redis example-express
+	tsc -p tests/js/express/types
 	node --test tests/js/express/*.test.mjs
+
+# The Express example, installed as a user would: @geckoguard/webhooks from pkg/.
+example-express: examples/express/node_modules/.installed
+
+examples/express/node_modules/.installed: examples/express/package-lock.json | pkg
+	cd examples/express && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 setup-redis:
 	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }

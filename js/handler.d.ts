@@ -76,10 +76,13 @@ export interface DedupeOptions {
 }
 
 export interface WebhookHandlerOptions {
-  /** The endpoint secret, `whsec_…`, exactly as the dashboard shows it. */
-  secret?: string;
+  /**
+   * The endpoint secret, `whsec_…`, exactly as the dashboard shows it. `undefined`
+   * (an unset environment variable) type-checks and throws a clear error at startup.
+   */
+  secret?: string | undefined;
   /** Several secrets while rotating: a delivery signed with any of them is accepted. */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | undefined;
   /** Replay window in seconds. Default: off (GeckoGuard may retry the same body later). */
   tolerance?: number;
   /** Largest body accepted, in bytes; a larger one is answered 413. Default 1 MiB. */
