@@ -11,12 +11,14 @@ export CARGO_TERM_COLOR := never
 .PHONY: help setup-rust build demo test test-rust bench
 .PHONY: setup-js pkg test-js bench-js
 .PHONY: setup-redis test-express example-express
+.PHONY: setup-valgrind setup-fuzz test-security test-ct test-fuzz fuzz
 
 help:
 	@echo "make demo    send every event type to a verifying receiver with the CLI"
 	@echo "make test    install what the tests need, then run them all"
 	@echo "make build   build the CLI and the npm package (pkg/)"
 	@echo "make bench   run the benchmarks (figures go in BENCHMARKS.md)"
+	@echo "make fuzz    run every fuzz target for 10 minutes (see fuzz/README.md)"
 
 # ---- setup: what a fresh machine lacks --------------------------------------
 setup-rust:
@@ -53,7 +55,7 @@ demo: setup-rust
 	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
-test: test-rust test-js test-express
+test: test-rust test-js test-express test-security
 
 test-rust: setup-rust
 	cargo fmt --all --check
@@ -95,6 +97,28 @@ examples/express/node_modules/.installed: examples/express/package-lock.json | p
 
 setup-redis:
 	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
+
+# ---- reliability and security (SECURITY.md says what each proves) ----------
+setup-valgrind:
+	@command -v valgrind >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind; }
+
+# cargo-fuzz needs the nightly toolchain (for libFuzzer and the sanitizers).
+setup-fuzz:
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+
+test-security: test-ct test-fuzz
+
+# Instruction counts under valgrind, on the optimized build (tests/constant_time.rs).
+test-ct: setup-rust setup-valgrind
+	GECKOGUARD_REQUIRE_VALGRIND=1 cargo test --release --test constant_time
+
+# A smoke run of every fuzz target: 20 s each. `make fuzz` runs 10 minutes each.
+test-fuzz: setup-fuzz
+	scripts/fuzz.sh 20
+
+fuzz: setup-fuzz
+	scripts/fuzz.sh 600
 
 # ---- bench -------------------------------------------------------------------
 bench: setup-rust bench-js
