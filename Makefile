@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR := never
 
 .PHONY: help setup-rust build demo test test-rust bench
 .PHONY: setup-js pkg test-js bench-js
-.PHONY: setup-redis test-express example-express
+.PHONY: setup-redis test-express example-express bench-express
 .PHONY: setup-valgrind setup-fuzz test-security test-ct test-fuzz fuzz
 
 help:
@@ -121,8 +121,14 @@ fuzz: setup-fuzz
 	scripts/fuzz.sh 600
 
 # ---- bench -------------------------------------------------------------------
-bench: setup-rust bench-js
+bench: setup-rust bench-js bench-express
 	cargo bench --bench verify
+
+# The Express adapter against the spec's hand-written handler, same app, with
+# wrk (figures in BENCHMARKS.md, "Express adapter").
+bench-express: pkg
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+	node benches/express/bench.mjs --rounds=3 --seconds=10
 
 # The npm package against its peers in Node (figures in BENCHMARKS.md).
 bench-js: pkg
