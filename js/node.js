@@ -10,7 +10,7 @@ import { nativeHmac } from './node-hmac.js';
 wasm.initSync({ module: readFileSync(new URL('./wasm/geckoguard_webhooks_bg.wasm', import.meta.url)) });
 
 /** From this body size on, node:crypto computes the MACs (the crossover measured in BENCHMARKS.md). */
-const NATIVE_HMAC_MIN_BYTES = 4096;
+const NATIVE_HMAC_MIN_BYTES = 1280;
 
 const { Webhook, sign } = createApi(wasm, nativeHmac(NATIVE_HMAC_MIN_BYTES));
 export { Webhook, sign, WebhookVerificationError };
