@@ -143,7 +143,7 @@ for (const [name, express] of EXPRESSES) {
       const webhooks = geckoguard({ secret: SECRET, deadlineMs: 150, log: rec.log, onError: rec.onError }).on(
         'license.revoked',
         async () => {
-          await sleep(800);
+          await sleep(2000);
           finished = true;
         },
       );
