@@ -401,7 +401,7 @@ export function createWebhookHandler(options, core) {
     const verified = verify(request);
     if (verified.status !== 200) return verified;
     const { event } = verified;
-    const duplicate = await claim(event);
+    const duplicate = dedupe ? await claim(event) : null;
     if (duplicate) return duplicate;
 
     let running;
@@ -412,7 +412,7 @@ export function createWebhookHandler(options, core) {
     }
     if (running === null) {
       // Every handler was synchronous and returned: no timer needed.
-      await settle(event, true);
+      if (dedupe) await settle(event, true);
       return result(200, { event });
     }
 
