@@ -33,6 +33,13 @@ const SIGNATURE_HEADER = 'x-geckoguard-signature';
  *   or `secrets`: several, while rotating.
  * - `tolerance`: replay window in seconds (default: off; see the README).
  * - `maxBodyBytes`: default 1 MiB; a larger body is answered 413.
+ * - `bodyTimeoutMs`: default 10000; when this middleware reads the body
+ *   itself, the whole body must arrive within it, or the answer is 408 and
+ *   the connection is closed: a client that trickles its body, stops
+ *   mid-body or announces more bytes than it sends cannot hold the request
+ *   open, and a partial body is never verified. (A body parser mounted
+ *   before this middleware reads the body under its own rules; bound it
+ *   with Node's `server.requestTimeout`.)
  * - `deadlineMs`: default 8000; answer 202 if handlers are still running then.
  * - `dedupe`: `true` (in memory) or `{ store, ttlMs, lockTtlMs }`: each
  *   idempotency key is processed once; a repeat is answered 200.
@@ -55,6 +62,7 @@ const SIGNATURE_HEADER = 'x-geckoguard-signature';
 export function geckoguard(options) {
   const handler = createWebhookHandler(options, { Webhook });
   const limit = handler.maxBodyBytes;
+  const bodyTimeoutMs = handler.bodyTimeoutMs;
 
   function middleware(req, res, next) {
     const routerMode = handler.hasHandlers;
@@ -73,9 +81,11 @@ export function geckoguard(options) {
       deliver(req, res, next, routerMode, source.body);
       return;
     }
-    readStream(req, limit, (outcome) => {
+    readStream(req, limit, bodyTimeoutMs, (outcome) => {
       if (outcome.reject) {
-        if (outcome.reject === 'payload_too_large') res.setHeader('Connection', 'close');
+        // The rest of the body is left unread: close the connection after
+        // the answer rather than read the leftovers as the next request.
+        if (outcome.reject === 'payload_too_large' || outcome.reject === 'body_timeout') res.setHeader('Connection', 'close');
         send(res, handler.reject(outcome.reject, outcome.detail));
       } else {
         deliver(req, res, next, routerMode, outcome.body);
@@ -187,14 +197,25 @@ function charsetOf(contentType) {
   return match ? match[1].toLowerCase() : undefined;
 }
 
-/** Reads the request stream, stopping as soon as it passes `limit`. Calls `done` once. */
-function readStream(req, limit, done) {
+/**
+ * Reads the request stream, stopping as soon as it passes `limit` or when
+ * `timeoutMs` pass before its end. Calls `done` once, with the whole body or
+ * a rejection: never with part of a body.
+ */
+function readStream(req, limit, timeoutMs, done) {
   const chunks = [];
   let size = 0;
   let finished = false;
+  // One bound for the whole body, not per chunk: a client sending a byte a
+  // second would reset an idle timer forever.
+  const timer = setTimeout(() => {
+    req.pause();
+    finish({ reject: 'body_timeout', detail: `${size} bytes received in ${timeoutMs} ms` });
+  }, timeoutMs);
   function finish(outcome) {
     if (finished) return;
     finished = true;
+    clearTimeout(timer);
     req.removeListener('data', onData);
     req.removeListener('end', onEnd);
     req.removeListener('error', onError);

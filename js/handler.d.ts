@@ -11,11 +11,11 @@ export type EventHandler<E extends WebhookEvent = WebhookEvent> = (event: E) => 
 export declare class WebhookRequestError extends Error {
   readonly name: 'WebhookRequestError';
   readonly code: RejectionCode;
-  readonly status: 400 | 405 | 413 | 500;
+  readonly status: 400 | 405 | 408 | 413 | 500;
 }
 
 /** Problems an adapter finds before verification. */
-export type RejectionCode = 'method_not_allowed' | 'payload_too_large' | 'body_unreadable' | 'body_already_parsed' | 'body_not_raw';
+export type RejectionCode = 'method_not_allowed' | 'payload_too_large' | 'body_timeout' | 'body_unreadable' | 'body_already_parsed' | 'body_not_raw';
 
 /** Every `context.code` an error hook can see. */
 export type FailureCode =
@@ -87,6 +87,13 @@ export interface WebhookHandlerOptions {
   tolerance?: number;
   /** Largest body accepted, in bytes; a larger one is answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The whole body must arrive within this many ms of the adapter starting to
+   * read it, or the answer is 408 and the connection is closed; a partial body
+   * is never verified. Applies where the adapter reads the body itself (Express
+   * with no body parser before it). Default 10000, GeckoGuard's own delivery timeout.
+   */
+  bodyTimeoutMs?: number;
   /** Answer 202 if the handlers are still running after this many ms (they go on). Default 8000. */
   deadlineMs?: number;
   /** Process each idempotency key once: `true` for an in-memory store, or options. Default off. */
@@ -120,6 +127,7 @@ export interface HandlerRequest {
 
 export interface WebhookHandler {
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
   readonly deadlineMs: number;
   readonly dedupes: boolean;
   /** True once `on` or `onAny` was called. */

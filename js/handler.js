@@ -30,6 +30,8 @@
  *   throws a `TypeError` (or the core's `invalid_secret` error) at once when
  *   they are wrong. Options: `secret` | `secrets`, `tolerance` (seconds),
  *   `maxBodyBytes` (default 1 MiB, enforced by the adapter while reading),
+ *   `bodyTimeoutMs` (default 10000: the whole body must arrive within it,
+ *   enforced by an adapter that reads the body itself; see below),
  *   `deadlineMs` (default 8000), `dedupe` (`true` or `{ store, ttlMs,
  *   lockTtlMs }`), `onError(error, context)`, `log(entry) | false`,
  *   `now()` (clock in ms, for the replay window in tests).
@@ -50,9 +52,11 @@
  *   `settle(event, false)` releases it so GeckoGuard's retry is processed.
  * - `handler.reject(code, detail?)`: the result for a problem the adapter
  *   found while reading the body: `payload_too_large` (413),
+ *   `body_timeout` (408),
  *   `body_already_parsed` (500), `body_not_raw` (500), `body_unreadable`
  *   (400). It is reported to `onError` and the log like every other failure.
  * - `handler.maxBodyBytes`: the validated limit, for the adapter's reader.
+ * - `handler.bodyTimeoutMs`: the validated body-read bound, for the same reader.
  *
  * Results are `{ status, body, headers, event? }`: `body` is a short text
  * (`OK`, `Invalid signature`, …) that never contains a detail an attacker
@@ -69,6 +73,14 @@ const PACKAGE = '[@geckoguard/webhooks]';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Answer before GeckoGuard's 10-second delivery timeout, with room for the network. */
 export const DEFAULT_DEADLINE_MS = 8000;
+/**
+ * How long an adapter that reads the body itself waits for all of it. A body
+ * still incomplete after GeckoGuard's own 10-second delivery timeout comes
+ * from a sender that has given up, or from a client holding the connection
+ * open on purpose (a slow-body attack): either way it is answered 408 and
+ * the connection closed, and the partial body is never verified.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 /** How long a processed idempotency key is remembered. */
 export const DEFAULT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 /** How long a key stays marked "processing" if the process dies mid-handler. */
@@ -81,6 +93,7 @@ const TEXT = {
   401: 'Invalid signature',
   405: 'Method Not Allowed',
   409: 'Delivery in progress',
+  408: 'Request Timeout',
   413: 'Payload too large',
   500: 'Internal Server Error',
 };
@@ -90,6 +103,7 @@ const REJECTIONS = {
   method_not_allowed: { status: 405, level: 'info', message: 'only POST is accepted on the webhook route' },
   payload_too_large: { status: 413, level: 'warn', message: 'the request body is larger than maxBodyBytes' },
   body_unreadable: { status: 400, level: 'warn', message: 'the request body could not be read' },
+  body_timeout: { status: 408, level: 'warn', message: 'the request body did not arrive within bodyTimeoutMs' },
   body_already_parsed: {
     status: 500,
     level: 'error',
@@ -112,6 +126,7 @@ const OPTION_NAMES = new Set([
   'secrets',
   'tolerance',
   'maxBodyBytes',
+  'bodyTimeoutMs',
   'deadlineMs',
   'dedupe',
   'onError',
@@ -248,6 +263,8 @@ export function createWebhookHandler(options, core) {
   const { tolerance } = options; // checked by the core's Webhook constructor
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   checkPositiveInteger('maxBodyBytes', maxBodyBytes, 2 ** 31 - 1);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  checkPositiveInteger('bodyTimeoutMs', bodyTimeoutMs, 2 ** 31 - 1);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   checkPositiveInteger('deadlineMs', deadlineMs, 2 ** 31 - 1);
   const dedupe = validateDedupe(options.dedupe);
@@ -455,6 +472,7 @@ export function createWebhookHandler(options, core) {
 
   const handler = {
     maxBodyBytes,
+    bodyTimeoutMs,
     deadlineMs,
     /** True when `dedupe` is on: middleware mode then calls `claim` and `settle`. */
     dedupes: dedupe !== null,
