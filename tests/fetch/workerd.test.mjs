@@ -1,0 +1,135 @@
+// The Fetch adapter inside real workerd: the example Worker and the test app,
+// each bundled by wrangler exactly as `wrangler deploy` bundles it (no
+// nodejs_compat), run by miniflare and called over HTTP on loopback.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+
+import {
+  ROOT,
+  SECRET,
+  delivery,
+  loadVectors,
+  projectWith,
+  reportSkipped,
+  runBadInputs,
+  runVectorsOverHttp,
+  signature,
+} from './http-cases.mjs';
+
+const COMPATIBILITY_DATE = '2025-09-01';
+const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+
+/** `wrangler deploy --dry-run --outdir dist` in `dir`, offline. Returns the bundle's directory. */
+export function bundle(dir, extraArgs = []) {
+  execFileSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'dist', ...extraArgs], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      WRANGLER_LOG_PATH: join(dir, 'wrangler-logs'),
+      NO_UPDATE_NOTIFIER: '1',
+      CI: 'true',
+    },
+  });
+  return join(dir, 'dist');
+}
+
+/** Runs a wrangler bundle in workerd on a random loopback port. */
+export async function serve(dist, bindings) {
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port: 0,
+    modules: true,
+    scriptPath: join(dist, 'index.js'),
+    modulesRoot: dist,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    bindings,
+  });
+  const url = await mf.ready;
+  return { mf, base: url.origin };
+}
+
+let example;
+let app;
+
+before(async () => {
+  const exampleDir = join(ROOT, 'examples/cloudflare-worker');
+  const exampleProject = projectWith({
+    src: join(exampleDir, 'src'),
+    'wrangler.toml': join(exampleDir, 'wrangler.toml'),
+    'package.json': join(exampleDir, 'package.json'),
+  });
+  const appProject = projectWith({ 'src/index.js': join(ROOT, 'tests/fetch/app.js') });
+  const [exampleDist, appDist] = [
+    bundle(exampleProject),
+    bundle(appProject, ['--name', 'fetch-adapter-test', '--compatibility-date', COMPATIBILITY_DATE, 'src/index.js']),
+  ];
+  example = await serve(exampleDist, { GECKOGUARD_WEBHOOK_SECRET: SECRET });
+  app = await serve(appDist, { GECKOGUARD_WEBHOOK_SECRET: SECRET });
+});
+
+after(async () => {
+  await example?.mf.dispose();
+  await app?.mf.dispose();
+});
+
+test('workerd: every shared vector over HTTP through verifyRequest', async () => {
+  for (const file of ['verify.json', 'large.json']) {
+    const vectors = loadVectors(file);
+    const { passed, skipped, failures } = await runVectorsOverHttp(app.base, vectors);
+    reportSkipped(`workerd ${file}`, skipped);
+    assert.deepEqual(failures, []);
+    assert.equal(passed + skipped.length, vectors.cases.length);
+    assert.ok(passed > 0);
+  }
+});
+
+test('workerd: the handler on good and bad requests (deadline, waitUntil, dedupe, limits)', async () => {
+  assert.deepEqual(await runBadInputs(app.base), []);
+});
+
+test('workerd: the example Worker from examples/cloudflare-worker, as wrangler bundles it', async () => {
+  const url = `${example.base}/webhooks/geckoguard`;
+  const body = delivery('license.authorized', { licenseId: 'lic_9', productId: 'prod_1', wasActivated: true });
+  const post = async (payload, headers) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+    return [response.status, await response.text()];
+  };
+  assert.deepEqual(await post(body, { 'x-geckoguard-signature': await signature(SECRET, body) }), [200, 'OK']);
+  assert.deepEqual(await post(body, {}), [401, 'Invalid signature']);
+  assert.deepEqual(await post('{"event":', { 'x-geckoguard-signature': await signature(SECRET, '{"event":') }), [400, 'Invalid payload']);
+  const big = 'x'.repeat(1024 * 1024 + 1);
+  assert.equal((await post(big, { 'x-geckoguard-signature': await signature(SECRET, big) }))[0], 413);
+  const get = await fetch(url);
+  assert.equal(get.status, 405);
+  await get.text();
+  const other = await fetch(`${example.base}/elsewhere`, { method: 'POST', body });
+  assert.equal(other.status, 404);
+  await other.text();
+});
+
+test('workerd: a Worker without the secret binding answers 500 and names the binding in its log only', async () => {
+  const exampleDir = join(ROOT, 'examples/cloudflare-worker');
+  const dist = bundle(
+    projectWith({ src: join(exampleDir, 'src'), 'wrangler.toml': join(exampleDir, 'wrangler.toml') }),
+  );
+  const unset = await serve(dist, {});
+  try {
+    const body = delivery();
+    const response = await fetch(`${unset.base}/webhooks/geckoguard`, {
+      method: 'POST',
+      headers: { 'x-geckoguard-signature': await signature(SECRET, body) },
+      body,
+    });
+    assert.equal(response.status, 500);
+    assert.equal(await response.text(), 'Internal Server Error');
+  } finally {
+    await unset.mf.dispose();
+  }
+});
