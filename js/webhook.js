@@ -31,14 +31,28 @@ const isArrayBuffer = (value) =>
   value instanceof ArrayBuffer || Object.prototype.toString.call(value) === '[object ArrayBuffer]';
 
 /**
+ * A Uint8Array over the bytes of an ArrayBuffer or a view. A detached buffer
+ * (transferred to a worker or with postMessage) has no bytes left, and
+ * `new Uint8Array` throws a TypeError on it: that is the caller's argument
+ * error, said as one, not an exception of another kind.
+ */
+function bytesOf(value, what) {
+  try {
+    return isArrayBuffer(value) ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  } catch {
+    throw argumentError(`invalid argument: the ${what}'s ArrayBuffer is detached (transferred elsewhere), so its bytes are gone`);
+  }
+}
+
+/**
  * The body as bytes or as a string (never copied here), or a clear error:
  * a parsed object can no longer be verified, since its bytes are gone.
  */
 function readBody(body) {
   if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array) return body;
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (isArrayBuffer(body)) return new Uint8Array(body);
+  // An empty view may be one over a detached buffer: bytesOf says so.
+  if (body instanceof Uint8Array) return body.length === 0 ? bytesOf(body, 'body') : body;
+  if (ArrayBuffer.isView(body) || isArrayBuffer(body)) return bytesOf(body, 'body');
   if (body !== null && typeof body === 'object') {
     throw new WebhookVerificationError(
       'body_already_parsed',
@@ -106,9 +120,8 @@ export function createApi(wasm, hostMac) {
 
   function toBytes(value, what) {
     if (typeof value === 'string') return encoder.encode(value);
-    if (value instanceof Uint8Array) return value;
-    if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    if (isArrayBuffer(value)) return new Uint8Array(value);
+    if (value instanceof Uint8Array) return value.length === 0 ? bytesOf(value, what) : value;
+    if (ArrayBuffer.isView(value) || isArrayBuffer(value)) return bytesOf(value, what);
     throw argumentError(`invalid argument: the ${what} is ${typeName(value)}; pass a string or bytes (Uint8Array, Buffer, ArrayBuffer)`);
   }
 
