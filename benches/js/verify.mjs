@@ -1,7 +1,7 @@
 // Benchmarks of the npm package in Node, side by side in one process on the
 // same payloads: verify + parse with @geckoguard/webhooks against its peers.
 //
-//   make bench-js        (node --expose-gc benches/js/verify.mjs [--quick])
+//   make bench-js        (node benches/js/verify.mjs [--quick]; BENCH_SIZES=300B,4KiB picks sizes)
 //
 // Prints a Markdown table for BENCHMARKS.md: per-operation time (median of
 // interleaved rounds), the ratio to the fastest peer, the .wasm size, the
@@ -24,12 +24,14 @@ import { nativeHmac } from '../../pkg/node-hmac.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const QUICK = process.argv.includes('--quick');
 const SECRET = 'whsec_kq8Zt3vN1xWb6PjR0cYh5LmD9sEa-u2G';
-const SIZES = [
+const ONLY = process.env.BENCH_SIZES?.split(',');
+const SIZES_ALL = [
   ['300 B', 300],
   ['4 KiB', 4096],
   ['64 KiB', 64 * 1024],
   ['1 MiB', 1024 * 1024],
 ];
+const SIZES = ONLY ? SIZES_ALL.filter(([label]) => ONLY.includes(label.replace(' ', ''))) : SIZES_ALL;
 
 /** A license.created body of exactly `size` bytes, like GeckoGuard's compact JSON. */
 function bodyOfSize(size) {
@@ -88,7 +90,9 @@ async function time(fn, isAsync, n, rounds) {
   return samples[Math.floor(samples.length / 2)];
 }
 
-const iterationsFor = (size) => Math.max(QUICK ? 20 : 60, Math.floor((QUICK ? 2e7 : 1.2e8) / (size + 2000) / 10));
+// About 50 ms per contender per round (5 ms with --quick), so each round
+// includes its share of garbage collection; at least 20 operations.
+const iterationsFor = (size) => Math.max(20, Math.floor((QUICK ? 2e6 : 2e7) / (size + 1500)));
 
 async function main() {
   const rows = [];
@@ -116,12 +120,11 @@ async function main() {
       if (event.event !== 'license.created' || event.data.note.length < 1) throw new Error(`${name} gave a wrong result`);
     }
     const n = iterationsFor(size);
-    const rounds = QUICK ? 5 : 15;
+    const rounds = QUICK ? 5 : 11;
     const results = new Map(contenders.map(([name]) => [name, []]));
     // Interleave: one round of each contender in turn, so drift hits all alike.
     for (let r = 0; r < rounds; r += 1) {
       for (const [name, fn, isAsync] of contenders) {
-        globalThis.gc?.();
         results.get(name).push(await time(fn, isAsync, n, 1));
       }
     }
