@@ -11,6 +11,7 @@ export CARGO_TERM_COLOR := never
 .PHONY: help setup-rust build demo test test-rust bench
 .PHONY: setup-js pkg test-js bench-js
 .PHONY: setup-redis test-express example-express bench-express
+.PHONY: test-fetch bench-workerd
 .PHONY: setup-valgrind setup-fuzz test-security test-ct test-fuzz fuzz
 
 help:
@@ -55,7 +56,7 @@ demo: setup-rust
 	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
-test: test-rust test-js test-express test-security
+test: test-rust test-js test-express test-fetch test-security
 
 test-rust: setup-rust
 	cargo fmt --all --check
@@ -94,6 +95,14 @@ example-express: examples/express/node_modules/.installed
 examples/express/node_modules/.installed: examples/express/package-lock.json | pkg
 	cd examples/express && npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
+
+# The Fetch adapter (@geckoguard/webhooks/fetch) in real runtimes, over HTTP on
+# loopback: in workerd (the example Worker and a test app bundled by wrangler,
+# run by miniflare; wrangler needs Node 22), in Deno and Bun, in Hono on Node,
+# and the Deno, Bun, Hono and Next.js examples. The tests start every server.
+test-fetch: pkg
+	$(NODE22) --test --test-force-exit --test-timeout=300000 tests/fetch/workerd.test.mjs
+	node --test --test-force-exit --test-timeout=300000 tests/fetch/deno-bun.test.mjs tests/fetch/examples.test.mjs
 
 setup-redis:
 	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }

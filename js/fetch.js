@@ -260,10 +260,8 @@ export function geckoguard(options = {}) {
     const read = (name) => {
       const fromEnv = env !== null && typeof env === 'object' ? env[name] : undefined;
       if (fromEnv !== undefined) return fromEnv;
-      const fromProcess = globalThis.process?.env?.[name];
-      if (fromProcess !== undefined) return fromProcess;
       try {
-        return globalThis.Deno?.env?.get(name);
+        return globalThis.process?.env?.[name] ?? globalThis.Deno?.env?.get(name);
       } catch {
         return undefined; // Deno without --allow-env
       }
