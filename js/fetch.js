@@ -10,6 +10,7 @@
 // browser), so a Worker gets the `.wasm` imported as a module and `initSync`.
 import { Webhook, WebhookVerificationError } from '#core';
 import { createMemoryStore, createWebhookHandler, DEFAULT_MAX_BODY_BYTES } from './handler.js';
+import { HOST_MACS } from './webhook.js';
 
 /** The environment binding (or variable) the secret is read from by default. */
 export const SECRET_BINDING = 'GECKOGUARD_WEBHOOK_SECRET';
@@ -17,11 +18,20 @@ export const SECRET_BINDING = 'GECKOGUARD_WEBHOOK_SECRET';
 const PACKAGE = '[@geckoguard/webhooks/fetch]';
 const SIGNATURE_HEADER = 'x-geckoguard-signature';
 
-// From this body size on, verifyRequest computes the MACs with WebCrypto's
-// HMAC (native code) and hands them to the core, which still parses the
-// header, compares in constant time and checks the payload. Below it the
-// Wasm HMAC is faster than WebCrypto's asynchronous call (BENCHMARKS.md).
+// From this body size on, the MACs are computed with WebCrypto's HMAC (native
+// code) and handed to the core, which still parses the header, compares in
+// constant time and checks the payload: at 64 KiB WebCrypto hashes several
+// times faster than the Wasm HMAC, while at 300 B its asynchronous call costs
+// more than the whole Wasm HMAC (BENCHMARKS.md, "Workers (workerd)"). Node
+// and Bun are left out: their entry already hands large bodies to node:crypto,
+// synchronously.
 const WEBCRYPTO_MIN_BYTES = 8192;
+const userAgent = globalThis.navigator?.userAgent ?? '';
+const NODE_CRYPTO_ENTRY =
+  !userAgent.startsWith('Cloudflare-Workers') &&
+  globalThis.Deno === undefined &&
+  (globalThis.Bun !== undefined || globalThis.process?.release?.name === 'node');
+const subtle = NODE_CRYPTO_ENTRY ? undefined : globalThis.crypto?.subtle;
 
 /** How many verifiers (one per distinct secret configuration) are kept. */
 const CACHE_SIZE = 8;
@@ -57,6 +67,19 @@ async function readBody(request, maxBodyBytes) {
     };
   }
   if (request.body === null) return new Uint8Array(0);
+  if (declared !== null) {
+    // The HTTP layer of every runtime stops a body at its Content-Length, so
+    // the native read is bounded too, and much cheaper than a JavaScript loop.
+    // The check after it covers a Request built in-process with a wrong one.
+    let bytes;
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer());
+    } catch (error) {
+      throw { code: 'body_unreadable', detail: error instanceof Error ? error.message : 'the stream failed' };
+    }
+    if (bytes.byteLength > maxBodyBytes) throw { code: 'payload_too_large', detail: `more than ${maxBodyBytes} bytes` };
+    return bytes;
+  }
   const reader = request.body.getReader();
   const chunks = [];
   let length = 0;
@@ -114,16 +137,54 @@ function secretsOf(options, where) {
 // cannot start or end a valid secret (whitespace is refused there).
 const cacheKey = (secrets, tolerance) => `${tolerance ?? ''}\n${secrets.join('\n')}`;
 
-const webhooks = new Map();
-function webhookFor(secrets, tolerance) {
-  const key = cacheKey(secrets, tolerance);
-  let webhook = webhooks.get(key);
-  if (webhook === undefined) {
-    webhook = new Webhook(secrets, tolerance === undefined ? undefined : { tolerance });
-    if (webhooks.size >= CACHE_SIZE) webhooks.delete(webhooks.keys().next().value);
-    webhooks.set(key, webhook);
+/** A Map that keeps its `CACHE_SIZE` newest entries. */
+function remember(map, key, make) {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    if (map.size >= CACHE_SIZE) map.delete(map.keys().next().value);
+    map.set(key, value);
   }
-  return webhook;
+  return value;
+}
+
+const webhooks = new Map();
+const webhookFor = (secrets, tolerance) =>
+  remember(webhooks, cacheKey(secrets, tolerance), () => new Webhook(secrets, tolerance === undefined ? undefined : { tolerance }));
+
+const encoder = new TextEncoder();
+const hostKeys = new Map();
+
+/**
+ * The MACs of `body`, one per secret, concatenated, from WebCrypto: or
+ * undefined when the body is small, WebCrypto is missing, or it failed (the
+ * Wasm HMAC then computes them; the outcome is the same).
+ */
+async function webCryptoMacs(secrets, body) {
+  if (subtle === undefined || body.byteLength < WEBCRYPTO_MIN_BYTES) return undefined;
+  try {
+    const keys = await remember(hostKeys, cacheKey(secrets), () =>
+      Promise.all(secrets.map((s) => subtle.importKey('raw', encoder.encode(s), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']))),
+    );
+    const macs = new Uint8Array(32 * keys.length);
+    const each = await Promise.all(keys.map((key) => subtle.sign('HMAC', key, body)));
+    each.forEach((mac, i) => macs.set(new Uint8Array(mac), 32 * i));
+    return macs;
+  } catch {
+    hostKeys.delete(cacheKey(secrets));
+    return undefined;
+  }
+}
+
+/** Bodies whose WebCrypto MACs the handler computed, for the next `verify` of that very body. */
+const pendingMacs = new WeakMap();
+
+/** The Webhook handler.js builds for the handler factory: it picks up the MACs computed for a body. */
+class FetchWebhook extends Webhook {
+  verify(body, signature, options) {
+    const macs = pendingMacs.get(body);
+    return super.verify(body, signature, macs === undefined ? options : { ...options, [HOST_MACS]: macs });
+  }
 }
 
 const VERIFY_OPTIONS = new Set(['secret', 'secrets', 'tolerance', 'maxBodyBytes', 'now']);
@@ -170,7 +231,8 @@ export async function verifyRequest(request, options) {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) {
     throw optionError(`maxBodyBytes must be a positive integer, got ${describe(maxBodyBytes)}`);
   }
-  const webhook = webhookFor(secretsOf(options, 'verifyRequest'), options.tolerance);
+  const secrets = secretsOf(options, 'verifyRequest');
+  const webhook = webhookFor(secrets, options.tolerance);
   if (request.method !== 'POST') {
     cancel(request.body);
     throw new WebhookVerificationError('method_not_allowed', 405, `method not allowed: GeckoGuard delivers with POST, got ${request.method.slice(0, 16)}`);
@@ -182,7 +244,10 @@ export async function verifyRequest(request, options) {
     const status = { payload_too_large: 413, body_unreadable: 400 }[failure.code] ?? 500;
     throw new WebhookVerificationError(failure.code, status, `${failure.code.replaceAll('_', ' ')}: ${failure.detail}`);
   }
-  return webhook.verify(body, request.headers.get(SIGNATURE_HEADER), options.now === undefined ? undefined : { now: options.now });
+  const verifyOptions = options.now === undefined ? {} : { now: options.now };
+  const macs = await webCryptoMacs(secrets, body);
+  if (macs !== undefined) verifyOptions[HOST_MACS] = macs;
+  return webhook.verify(body, request.headers.get(SIGNATURE_HEADER), verifyOptions);
 }
 
 function isRequest(value) {
@@ -230,6 +295,7 @@ export function geckoguard(options = {}) {
     throw optionError(`secretBinding must name an environment binding, or several while rotating, got ${describe(secretBinding)}`);
   }
   const fixed = shared.secret !== undefined || shared.secrets !== undefined;
+  const fixedSecrets = fixed ? secretsOf(shared, 'geckoguard') : undefined;
   // One in-memory dedupe store for every secret the bindings may hold.
   if (shared.dedupe === true || (typeof shared.dedupe === 'object' && shared.dedupe !== null && shared.dedupe.store === undefined)) {
     shared.dedupe = { ...(shared.dedupe === true ? {} : shared.dedupe), store: createMemoryStore() };
@@ -237,7 +303,7 @@ export function geckoguard(options = {}) {
 
   const registrations = [];
   const build = (secrets) => {
-    const core = createWebhookHandler(secrets ? { ...shared, secrets } : shared, { Webhook });
+    const core = createWebhookHandler(secrets ? { ...shared, secrets } : shared, { Webhook: FetchWebhook });
     for (const [method, args] of registrations) core[method](...args);
     return core;
   };
@@ -271,8 +337,9 @@ export function geckoguard(options = {}) {
 
   async function handle(request, env, ctx) {
     let core = checked;
+    let secrets = fixedSecrets;
     if (!fixed) {
-      const secrets = secretsFromEnv(env);
+      secrets = secretsFromEnv(env);
       const problem =
         secrets.length === 0
           ? `no webhook secret: set the ${bindings[0]} binding (npx wrangler secret put ${bindings[0]}) or environment variable, or pass { secret }`
@@ -301,6 +368,8 @@ export function geckoguard(options = {}) {
     } catch (failure) {
       return respond(core.reject(failure.code, failure.detail));
     }
+    const macs = await webCryptoMacs(secrets, body);
+    if (macs !== undefined) pendingMacs.set(body, macs);
     return respond(await core.process({ method: 'POST', body, signature: request.headers.get(SIGNATURE_HEADER), waitUntil }));
   }
 

@@ -96,6 +96,15 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /**
+ * A `verify` option for the package's own adapters, not for users: the MACs of
+ * the body already computed by the host (the Fetch adapter's WebCrypto HMAC,
+ * asynchronously), one per secret in order, concatenated. The core still
+ * parses the header, compares in constant time and checks the payload. A
+ * symbol, so no user option can pass MACs by accident.
+ */
+export const HOST_MACS = Symbol('@geckoguard/webhooks host MACs');
+
+/**
  * Builds the API from the Wasm bindings. `hostMac`, where the runtime has a
  * native HMAC faster than Wasm on large bodies, is `{ minBytes, keys(secrets),
  * macs(keys, bytes) }`: it computes MACs only; the core still parses the
@@ -173,7 +182,10 @@ export function createApi(wasm, hostMac) {
       const nowMs = now === undefined ? (this.#hasTolerance ? Date.now() : 0) : readNow(now);
       const verifier = this.#verifier;
       let idempotencyKey;
-      if (hostMac && input.length >= hostMac.minBytes) {
+      const given = options?.[HOST_MACS];
+      if (given instanceof Uint8Array && typeof input !== 'string') {
+        idempotencyKey = core(() => verifier.verifyHostMacs(input, given, header, nowMs));
+      } else if (hostMac && input.length >= hostMac.minBytes) {
         const bytes = typeof input === 'string' ? encoder.encode(input) : input;
         const macs = this.#macs(bytes);
         idempotencyKey = core(() => verifier.verifyHostMacs(bytes, macs, header, nowMs));

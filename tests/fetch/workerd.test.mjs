@@ -3,9 +3,7 @@
 // nodejs_compat), run by miniflare and called over HTTP on loopback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
 
 import {
   ROOT,
@@ -18,42 +16,7 @@ import {
   runVectorsOverHttp,
   signature,
 } from './http-cases.mjs';
-
-const COMPATIBILITY_DATE = '2025-09-01';
-const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
-
-/** `wrangler deploy --dry-run --outdir dist` in `dir`, offline. Returns the bundle's directory. */
-export function bundle(dir, extraArgs = []) {
-  execFileSync(process.execPath, [WRANGLER, 'deploy', '--dry-run', '--outdir', 'dist', ...extraArgs], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 120_000,
-    env: {
-      ...process.env,
-      WRANGLER_SEND_METRICS: 'false',
-      WRANGLER_LOG_PATH: join(dir, 'wrangler-logs'),
-      NO_UPDATE_NOTIFIER: '1',
-      CI: 'true',
-    },
-  });
-  return join(dir, 'dist');
-}
-
-/** Runs a wrangler bundle in workerd on a random loopback port. */
-export async function serve(dist, bindings) {
-  const mf = new Miniflare({
-    host: '127.0.0.1',
-    port: 0,
-    modules: true,
-    scriptPath: join(dist, 'index.js'),
-    modulesRoot: dist,
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate: COMPATIBILITY_DATE,
-    bindings,
-  });
-  const url = await mf.ready;
-  return { mf, base: url.origin };
-}
+import { COMPATIBILITY_DATE, bundle, serve } from './workerd-harness.mjs';
 
 let example;
 let app;
