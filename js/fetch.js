@@ -260,7 +260,8 @@ function isRequest(value) {
  * options, routing, deadline and deduplication as the Express adapter.
  *
  * Answers: 200 when the handlers finished; 202 when they are still running at
- * `deadlineMs` (they go on, kept alive with `ctx.waitUntil` on Workers); 401
+ * `deadlineMs`, or at once with `background: true` (they go on, kept alive
+ * with `ctx.waitUntil` on Workers); 401
  * `Invalid signature` (no detail); 400 invalid payload; 405 for other methods;
  * 413 over `maxBodyBytes`; 500 when a handler throws (GeckoGuard retries) or
  * the secret is missing. Details go to `onError` and `log`, never the secret.
@@ -274,6 +275,9 @@ function isRequest(value) {
  * @param {number} [options.tolerance] replay window in seconds (default: none)
  * @param {number} [options.maxBodyBytes] default 1 MiB (413 above)
  * @param {number} [options.deadlineMs] default 8000: answer 202 if handlers take longer
+ * @param {boolean} [options.background] default false; true answers 202 as soon as the delivery
+ *   is verified and runs the handlers after the answer (`ctx.waitUntil` on Workers: pass `ctx`).
+ *   A handler that fails then cannot make GeckoGuard retry: it reaches `onError` only
  * @param {true|object} [options.dedupe] process each idempotency key once
  *   (`true`: in memory, per isolate; `{ store, ttlMs, lockTtlMs }` for a shared store)
  * @param {Function} [options.onError] `(error, context)` for every refused delivery and failed handler
@@ -289,7 +293,8 @@ export function geckoguard(options = {}) {
   if (typeof options !== 'object' || options === null) {
     throw optionError('geckoguard(options): options must be an object, e.g. { secret: Deno.env.get("GECKOGUARD_WEBHOOK_SECRET") }');
   }
-  const { secretBinding = SECRET_BINDING, ...shared } = options;
+  const { secretBinding = SECRET_BINDING, background = false, ...shared } = options;
+  if (typeof background !== 'boolean') throw optionError(`background must be true or false, got ${describe(background)}`);
   const bindings = Array.isArray(secretBinding) ? secretBinding : [secretBinding];
   if (bindings.length === 0 || !bindings.every((name) => typeof name === 'string' && name !== '')) {
     throw optionError(`secretBinding must name an environment binding, or several while rotating, got ${describe(secretBinding)}`);
@@ -370,7 +375,7 @@ export function geckoguard(options = {}) {
     }
     const macs = await webCryptoMacs(secrets, body);
     if (macs !== undefined) pendingMacs.set(body, macs);
-    return respond(await core.process({ method: 'POST', body, signature: request.headers.get(SIGNATURE_HEADER), waitUntil }));
+    return respond(await core.process({ method: 'POST', body, signature: request.headers.get(SIGNATURE_HEADER), waitUntil, background }));
   }
 
   /** A server misconfiguration: to onError and the console, never to the caller. */

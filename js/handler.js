@@ -20,6 +20,7 @@
  *   body,                      // Uint8Array | string (a string is taken as UTF-8)
  *   signature,                 // string | undefined | null
  *   waitUntil,                 // optional (promise) => void: keeps handlers alive after a 202
+ *   background,                // optional: true answers 202 at once, handlers go on (waitUntil)
  * });
  * // result: { status, body, headers, event? }; send it as text/plain.
  * ```
@@ -414,6 +415,16 @@ export function createWebhookHandler(options, core) {
     );
   }
 
+  /** Hands the handlers' promise to the host's waitUntil (Workers' ctx.waitUntil), if any. */
+  function keepAlive(request, finished) {
+    if (typeof request.waitUntil !== 'function') return;
+    try {
+      request.waitUntil(finished);
+    } catch {
+      // A host without a working waitUntil: the promise still runs.
+    }
+  }
+
   async function process(request) {
     const verified = verify(request);
     if (verified.status !== 200) return verified;
@@ -445,6 +456,12 @@ export function createWebhookHandler(options, core) {
         return false;
       },
     );
+    if (request.background === true) {
+      // The adapter asked to answer at once (the Fetch adapter's `background`
+      // option): the handlers go on, kept alive by waitUntil where the host has one.
+      keepAlive(request, finished);
+      return result(202, { event });
+    }
     const deadline = new Promise((resolve) => {
       timer = setTimeout(resolve, deadlineMs, 'deadline');
     });
@@ -458,13 +475,7 @@ export function createWebhookHandler(options, core) {
         event: event.event,
         idempotencyKey: event.idempotencyKey,
       });
-      if (typeof request.waitUntil === 'function') {
-        try {
-          request.waitUntil(finished);
-        } catch {
-          // A host without a working waitUntil: the promise still runs.
-        }
-      }
+      keepAlive(request, finished);
       return result(202, { event });
     }
     return result(first ? 200 : 500, { event });

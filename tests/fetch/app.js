@@ -29,6 +29,12 @@ slow.onAny(async (event) => {
   seen.finished.push(`slow ${event.idempotencyKey}`);
 });
 
+const background = geckoguard({ background: true, log: false });
+background.onAny(async (event) => {
+  await sleep(500);
+  seen.finished.push(`background ${event.idempotencyKey}`);
+});
+
 const dedupe = geckoguard({ dedupe: true, log: false });
 dedupe.onAny((event) => {
   seen.events.push(`dedupe ${event.idempotencyKey}`);
@@ -66,6 +72,8 @@ export default {
         return webhooks(request, env, ctx);
       case '/webhooks/slow':
         return slow(request, env, ctx);
+      case '/webhooks/background':
+        return background(request, env, ctx);
       case '/webhooks/dedupe':
         return dedupe(request, env, ctx);
       case '/seen':

@@ -278,6 +278,23 @@ export async function runBadInputs(base) {
   }
   expect('the slow handler finished after the 202', finished, true);
 
+  const later = delivery('license.frozen');
+  const laterSig = await signature(SECRET, later);
+  const sentAt = Date.now();
+  r = await post(`${base}/webhooks/background`, later, { 'x-geckoguard-signature': laterSig });
+  const answeredIn = Date.now() - sentAt;
+  expect('background: true status', r.status, 202);
+  if (answeredIn >= 500) failures.push(`background: the 202 came after ${answeredIn} ms, not before the 500 ms handler ended`);
+  expect('background: not finished when answered', (await seen(base)).finished.includes(`background ${laterSig.slice(0, 32)}`), false);
+  let done = false;
+  for (const stop = Date.now() + 5000; !done && Date.now() < stop; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    done = (await seen(base)).finished.includes(`background ${laterSig.slice(0, 32)}`);
+  }
+  expect('background: the handler finished after the answer', done, true);
+  r = await post(`${base}/webhooks/background`, later);
+  expect('background: a missing signature is still refused first', r.status, 401);
+
   const twice = delivery('license.expired');
   const twiceSig = await signature(SECRET, twice);
   expect('dedupe first status', (await post(`${base}/webhooks/dedupe`, twice, { 'x-geckoguard-signature': twiceSig })).status, 200);
