@@ -101,8 +101,9 @@ examples/express/node_modules/.installed: examples/express/package-lock.json | p
 # run by miniflare; wrangler needs Node 22), in Deno and Bun, in Hono on Node,
 # and the Deno, Bun, Hono and Next.js examples. The tests start every server.
 test-fetch: pkg
+	tsc -p tests/fetch/types
 	$(NODE22) --test --test-force-exit --test-timeout=300000 tests/fetch/workerd.test.mjs
-	node --test --test-force-exit --test-timeout=300000 tests/fetch/deno-bun.test.mjs tests/fetch/examples.test.mjs
+	node --test --test-force-exit --test-timeout=300000 tests/fetch/node.test.mjs tests/fetch/deno-bun.test.mjs tests/fetch/examples.test.mjs
 
 setup-redis:
 	@command -v redis-server >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }

@@ -9,7 +9,7 @@
 // own entry for the runtime (package.json `imports`: workerd, deno, node,
 // browser), so a Worker gets the `.wasm` imported as a module and `initSync`.
 import { Webhook, WebhookVerificationError } from '#core';
-import { createMemoryStore, createWebhookHandler, DEFAULT_MAX_BODY_BYTES } from './handler.js';
+import { createMemoryStore, createWebhookHandler, DEFAULT_MAX_BODY_BYTES, WebhookRequestError } from './handler.js';
 import { HOST_MACS } from './webhook.js';
 
 /** The environment binding (or variable) the secret is read from by default. */
@@ -403,3 +403,5 @@ export function geckoguard(options = {}) {
 function respond({ status, body, headers }) {
   return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 }
+
+export { createMemoryStore, WebhookRequestError, WebhookVerificationError };

@@ -123,6 +123,8 @@ export interface HandlerRequest {
   signature: string | readonly string[] | null | undefined;
   /** Keeps the handlers alive after a 202, where the runtime needs it (Workers' `ctx.waitUntil`). */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** Answer 202 once verified and let the handlers go on (through `waitUntil` where given). */
+  background?: boolean;
 }
 
 export interface WebhookHandler {
