@@ -13,6 +13,7 @@ export CARGO_TERM_COLOR := never
 .PHONY: setup-redis test-express example-express bench-express
 .PHONY: test-fetch bench-workerd
 .PHONY: setup-valgrind setup-fuzz test-security test-ct test-fuzz fuzz
+.PHONY: setup-wrk test-js-security test-load load
 
 help:
 	@echo "make demo    send every event type to a verifying receiver with the CLI"
@@ -20,6 +21,7 @@ help:
 	@echo "make build   build the CLI and the npm package (pkg/)"
 	@echo "make bench   run the benchmarks (figures go in BENCHMARKS.md)"
 	@echo "make fuzz    run every fuzz target for 10 minutes (see fuzz/README.md)"
+	@echo "make load    wrk against the Express example (60 s) and the Worker in workerd"
 
 # ---- setup: what a fresh machine lacks --------------------------------------
 setup-rust:
@@ -117,7 +119,7 @@ setup-fuzz:
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
-test-security: test-ct test-fuzz
+test-security: test-ct test-fuzz test-js-security test-load
 
 # Instruction counts under valgrind, on the optimized build (tests/constant_time.rs).
 test-ct: setup-rust setup-valgrind
@@ -129,6 +131,25 @@ test-fuzz: setup-fuzz
 
 fuzz: setup-fuzz
 	scripts/fuzz.sh 600
+
+setup-wrk:
+	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+
+# The package and the Express adapter under hostile input, slow clients, and
+# every error path checked for leaks (tests/js/security/).
+test-js-security: pkg
+	node --test tests/js/security/*.test.mjs
+
+# Load (tests/load/load.mjs): half valid, half tampered deliveries with wrk on
+# loopback; zero wrong decisions, zero 5xx, bounded memory. A 10 s smoke here;
+# `make load` runs 60 s against Express and a bounded run against workerd
+# (miniflare needs Node 22). Figures in BENCHMARKS.md.
+test-load: setup-wrk pkg example-express
+	node tests/load/load.mjs express --duration 10 --warmup 3
+
+load: setup-wrk pkg example-express
+	node tests/load/load.mjs express --duration 60 --warmup 15
+	$(NODE22) tests/load/load.mjs workerd --duration 30 --warmup 5 --max-requests 8000
 
 # ---- bench -------------------------------------------------------------------
 bench: setup-rust bench-js bench-express
