@@ -152,7 +152,7 @@ load: setup-wrk pkg example-express
 	$(NODE22) tests/load/load.mjs workerd --duration 30 --warmup 5 --max-requests 8000
 
 # ---- bench -------------------------------------------------------------------
-bench: setup-rust bench-js bench-express
+bench: setup-rust bench-js bench-express bench-workerd
 	cargo bench --bench verify
 
 # The Express adapter against the spec's hand-written handler, same app, with
@@ -160,6 +160,12 @@ bench: setup-rust bench-js bench-express
 bench-express: pkg
 	@command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 	node benches/express/bench.mjs --rounds=3 --seconds=10
+
+# Verification inside workerd against WebCrypto, timed from Node: a bench
+# Worker bundled by wrangler runs N verifications per request (figures in
+# BENCHMARKS.md, "Workers (workerd)"). wrangler and miniflare need Node 22.
+bench-workerd: pkg
+	$(NODE22) benches/workerd/bench.mjs --rounds=9
 
 # The npm package against its peers in Node (figures in BENCHMARKS.md).
 bench-js: pkg

@@ -6,6 +6,7 @@
 //
 //   ours        new Webhook(secret) once, then webhook.verify(body, header) (sync: Wasm HMAC, JSON.parse)
 //   ours-fetch  verifyRequest(new Request(…), { secret }): the Fetch adapter's whole path, body read included
+//               (the Request carries Content-Length, as one from the network does)
 //   webcrypto   subtle.importKey once, then per delivery: hex-decode the header,
 //               await subtle.verify('HMAC', …), JSON.parse
 //   webcrypto-noparse  the same without JSON.parse
@@ -68,7 +69,7 @@ export default {
         for (let i = 0; i < n; i += 1) {
           const req = new Request('https://example.com/webhooks/geckoguard', {
             method: 'POST',
-            headers: { 'x-geckoguard-signature': header },
+            headers: { 'x-geckoguard-signature': header, 'content-length': String(body.byteLength) },
             body,
           });
           last = (await verifyRequest(req, { secret: SECRET })).event;
@@ -78,7 +79,7 @@ export default {
         for (let i = 0; i < n; i += 1) {
           const req = new Request('https://example.com/webhooks/geckoguard', {
             method: 'POST',
-            headers: { 'x-geckoguard-signature': header },
+            headers: { 'x-geckoguard-signature': header, 'content-length': String(body.byteLength) },
             body,
           });
           last = (await webcrypto(new Uint8Array(await req.arrayBuffer()), req.headers.get('x-geckoguard-signature'), true)).event;
