@@ -1,5 +1,5 @@
 // No leaks, in JavaScript: every error path of the npm package and of the
-// Express adapter is run, and everything a user or an attacker could see is
+// Express and Fetch adapters is run, and everything a user or an attacker could see is
 // collected: error messages, stacks and util.inspect output, response
 // bodies and headers, the adapter's log entries and onError errors, and
 // what the default log prints on the console. None of it may contain the
@@ -255,5 +255,66 @@ test('Adapter configuration errors never quote a secret', () => {
       },
       inspect(Object.keys(options)),
     );
+  }
+});
+
+test('Fetch adapter: no Response, log line, console line or onError error shows a secret or the expected MAC', async () => {
+  const { geckoguard: fetchAdapter, verifyRequest } = await import('../../../pkg/fetch.js');
+  const errors = [];
+  const entries = [];
+  const texts = [];
+  const mac = sign(SECRET, BODY);
+  const post = (body, signature, method = 'POST') =>
+    new Request('http://127.0.0.1/webhooks/geckoguard', {
+      method,
+      headers: signature === undefined ? { 'content-type': 'application/json' } : { 'content-type': 'application/json', 'x-geckoguard-signature': signature },
+      body: method === 'GET' ? undefined : body,
+    });
+  const requests = () => [
+    post(BODY, undefined),
+    post(BODY, mac.slice(3)),
+    post(BODY, `${mac.slice(0, 63)}${mac.endsWith('0') ? '1' : '0'}`),
+    post(flip(BODY, 30), mac),
+    post(Buffer.concat([flip(BODY, 30), Buffer.alloc(9000, 32)]), mac), // WebCrypto path
+    post('{"event":', sign(SECRET, '{"event":')),
+    post(Buffer.alloc(5000, 32), mac), // over maxBodyBytes
+    post(BODY, mac, 'GET'),
+  ];
+  const consoleLines = await capturingConsole(async () => {
+    // The secret from options, the structured log and onError captured.
+    const withOptions = fetchAdapter({
+      secrets: [OLD_SECRET, SECRET],
+      maxBodyBytes: 4096,
+      log: (entry) => entries.push(JSON.stringify(entry)),
+      onError: (error, context) => errors.push(error, context),
+    }).onAny(() => {});
+    // The secret from an env binding, the default console log.
+    const fromEnv = fetchAdapter({ maxBodyBytes: 4096 }).onAny(() => {});
+    for (const handler of [withOptions, fromEnv]) {
+      for (const request of requests()) {
+        const response = await handler(request, { GECKOGUARD_WEBHOOK_SECRET: SECRET }, { waitUntil() {} });
+        texts.push(`${response.status} ${JSON.stringify([...response.headers])} ${await response.text()}`);
+      }
+    }
+    // A binding holding a secret the core refuses (pasted with a newline): 500, and not quoted.
+    const badBinding = await fromEnv(post(BODY, mac), { GECKOGUARD_WEBHOOK_SECRET: `${SECRET}\n` }, { waitUntil() {} });
+    texts.push(`${badBinding.status} ${await badBinding.text()}`);
+    assert.equal(badBinding.status, 500);
+    // verifyRequest's errors.
+    for (const request of requests()) {
+      try {
+        await verifyRequest(request, { secrets: [OLD_SECRET, SECRET], maxBodyBytes: 4096 });
+      } catch (error) {
+        texts.push(...renderings(error));
+      }
+    }
+  });
+  assert.ok(texts.some((t) => t.startsWith('401')) && texts.some((t) => t.startsWith('413')) && texts.some((t) => t.startsWith('405')), texts.join('\n'));
+  assert.ok(entries.length > 0 && consoleLines.length > 0 && errors.length > 0, 'nothing was captured');
+  for (const body of [BODY, flip(BODY, 30), '{"event":', Buffer.concat([flip(BODY, 30), Buffer.alloc(9000, 32)])]) {
+    assertClean('fetch responses', body, texts);
+    assertClean('fetch console', body, consoleLines);
+    assertClean('fetch log entries', body, entries);
+    for (const item of errors) assertClean('fetch onError', body, item instanceof Error ? renderings(item) : [inspect(item, { depth: 2 })]);
   }
 });
