@@ -45,14 +45,35 @@ function bytesOf(value, what) {
 }
 
 /**
+ * The largest body (and `sign` input) copied into Wasm memory. Wasm memory is
+ * 32-bit: one allocation of 2 GiB or more, or a memory grown past 4 GiB, would
+ * trap, and a trap must never happen. GeckoGuard deliveries are a few KiB.
+ */
+const MAX_BODY_BYTES = 256 * 1024 * 1024;
+/** The longest header or secret string: far beyond any HTTP server's header limit. */
+const MAX_STRING_CHARS = 64 * 1024 * 1024;
+
+function sizeChecked(bytes, what) {
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new WebhookVerificationError(
+      'payload_too_large',
+      413,
+      `payload too large: the ${what} is ${bytes.length} bytes, more than the ${MAX_BODY_BYTES} this package reads (GeckoGuard deliveries are a few KiB)`,
+    );
+  }
+  return bytes;
+}
+
+/**
  * The body as bytes or as a string (never copied here), or a clear error:
  * a parsed object can no longer be verified, since its bytes are gone.
  */
 function readBody(body) {
-  if (typeof body === 'string') return body;
+  // A string is passed on as is, unless its UTF-8 form may exceed the limit.
+  if (typeof body === 'string') return body.length > MAX_BODY_BYTES / 3 ? sizeChecked(encoder.encode(body), 'body') : body;
   // An empty view may be one over a detached buffer: bytesOf says so.
-  if (body instanceof Uint8Array) return body.length === 0 ? bytesOf(body, 'body') : body;
-  if (ArrayBuffer.isView(body) || isArrayBuffer(body)) return bytesOf(body, 'body');
+  if (body instanceof Uint8Array) return sizeChecked(body.length === 0 ? bytesOf(body, 'body') : body, 'body');
+  if (ArrayBuffer.isView(body) || isArrayBuffer(body)) return sizeChecked(bytesOf(body, 'body'), 'body');
   if (body !== null && typeof body === 'object') {
     throw new WebhookVerificationError(
       'body_already_parsed',
@@ -69,9 +90,16 @@ function readBody(body) {
  * Fetch API join repeated headers, so the core judges it like any other value.
  */
 function readHeader(header) {
-  if (typeof header === 'string') return header;
-  if (header === undefined || header === null) return '';
-  if (Array.isArray(header) && header.every((part) => typeof part === 'string')) return header.join(', ');
+  let value;
+  if (typeof header === 'string') value = header;
+  else if (header === undefined || header === null) value = '';
+  else if (Array.isArray(header) && header.every((part) => typeof part === 'string')) value = header.join(', ');
+  if (value !== undefined) {
+    if (value.length <= MAX_STRING_CHARS) return value;
+    throw argumentError(
+      `invalid argument: the signature header is ${value.length} characters long, more than the ${MAX_STRING_CHARS} this package reads; X-GeckoGuard-Signature is 64 hex digits`,
+    );
+  }
   throw argumentError(
     `invalid argument: the signature header is ${typeName(header)}; pass the X-GeckoGuard-Signature header's value, a string (req.headers['x-geckoguard-signature'] in Node, request.headers.get('x-geckoguard-signature') in Fetch runtimes)`,
   );
@@ -128,9 +156,9 @@ export function createApi(wasm, hostMac) {
   }
 
   function toBytes(value, what) {
-    if (typeof value === 'string') return encoder.encode(value);
-    if (value instanceof Uint8Array) return value.length === 0 ? bytesOf(value, what) : value;
-    if (ArrayBuffer.isView(value) || isArrayBuffer(value)) return bytesOf(value, what);
+    if (typeof value === 'string') return sizeChecked(encoder.encode(value), what);
+    if (value instanceof Uint8Array) return sizeChecked(value.length === 0 ? bytesOf(value, what) : value, what);
+    if (ArrayBuffer.isView(value) || isArrayBuffer(value)) return sizeChecked(bytesOf(value, what), what);
     throw argumentError(`invalid argument: the ${what} is ${typeName(value)}; pass a string or bytes (Uint8Array, Buffer, ArrayBuffer)`);
   }
 
@@ -153,7 +181,7 @@ export function createApi(wasm, hostMac) {
           : Array.isArray(secretOrSecrets)
             ? secretOrSecrets
             : [secretOrSecrets];
-      if (!secrets.every((secret) => typeof secret === 'string')) {
+      if (!secrets.every((secret) => typeof secret === 'string' && secret.length <= MAX_STRING_CHARS)) {
         throw new WebhookVerificationError(
           'invalid_secret',
           500,

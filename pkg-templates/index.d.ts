@@ -15,8 +15,8 @@ export type CoreErrorCode =
   | 'timestamp_out_of_tolerance'
   | 'invalid_secret';
 
-/** The codes only JavaScript can raise: arguments of the wrong type. */
-export type JsErrorCode = 'body_already_parsed' | 'invalid_argument';
+/** The codes only JavaScript can raise: arguments of the wrong type or size. */
+export type JsErrorCode = 'body_already_parsed' | 'invalid_argument' | 'payload_too_large';
 
 export type WebhookErrorCode = CoreErrorCode | JsErrorCode;
 
@@ -25,8 +25,8 @@ export declare class WebhookVerificationError extends Error {
   readonly name: 'WebhookVerificationError';
   /** Stable, machine-readable: `invalid_signature`, `invalid_payload`, … */
   readonly code: WebhookErrorCode;
-  /** 401 for signature problems, 400 for payload problems, 500 for a misconfiguration. */
-  readonly status: 400 | 401 | 500;
+  /** 401 for signature problems, 400 for payload problems, 413 for a body over 256 MiB, 500 for a misconfiguration. */
+  readonly status: 400 | 401 | 413 | 500;
 }
 
 /** The data of `license.authorized`, the one event the GeckoGuard docs describe field by field. */

@@ -83,7 +83,7 @@ try {
 } catch (error) {
   if (error instanceof WebhookVerificationError) {
     const code: WebhookErrorCode = error.code;
-    const status: 400 | 401 | 500 = error.status;
+    const status: 400 | 401 | 413 | 500 = error.status;
     // @ts-expect-error codes are a closed set
     const bad: typeof error.code = 'nope';
     void [code, status, bad];
