@@ -20,12 +20,12 @@ const SIGNATURE_HEADER = 'x-geckoguard-signature';
 
 // From this body size on, the MACs are computed with WebCrypto's HMAC (native
 // code) and handed to the core, which still parses the header, compares in
-// constant time and checks the payload: at 64 KiB WebCrypto hashes several
-// times faster than the Wasm HMAC, while at 300 B its asynchronous call costs
-// more than the whole Wasm HMAC (BENCHMARKS.md, "Workers (workerd)"). Node
-// and Bun are left out: their entry already hands large bodies to node:crypto,
+// constant time and checks the payload. Measured crossovers, where WebCrypto's
+// asynchronous call starts to cost less than the Wasm HMAC: about 2 KiB in
+// workerd, about 4 KiB in Deno (BENCHMARKS.md, "Workers (workerd)"). Node and
+// Bun are left out: their entry already hands large bodies to node:crypto,
 // synchronously.
-const WEBCRYPTO_MIN_BYTES = 8192;
+const WEBCRYPTO_MIN_BYTES = 4096;
 const userAgent = globalThis.navigator?.userAgent ?? '';
 const NODE_CRYPTO_ENTRY =
   !userAgent.startsWith('Cloudflare-Workers') &&

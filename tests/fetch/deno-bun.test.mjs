@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 
-import { ROOT, SECRET, loadVectors, projectWith, reportSkipped, runBadInputs, runVectorsOverHttp, startServer } from './http-cases.mjs';
+import { ROOT, SECRET, largeBodyCases, loadVectors, projectWith, reportSkipped, runBadInputs, runVectorsOverHttp, startServer } from './http-cases.mjs';
 
 const RUNTIMES = {
   deno: {
@@ -30,8 +30,8 @@ for (const [runtime, { binary, args }] of Object.entries(RUNTIMES)) {
     const base = `http://127.0.0.1:${port}`;
     try {
       await t.test('every shared vector through verifyRequest', async () => {
-        for (const file of ['verify.json', 'large.json']) {
-          const vectors = loadVectors(file);
+        for (const file of ['verify.json', 'large.json', 'large bodies (WebCrypto path)']) {
+          const vectors = file.endsWith('.json') ? loadVectors(file) : await largeBodyCases();
           const { passed, skipped, failures } = await runVectorsOverHttp(base, vectors);
           reportSkipped(`${runtime} ${file}`, skipped);
           assert.deepEqual(failures, []);

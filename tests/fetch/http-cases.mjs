@@ -109,6 +109,46 @@ export async function runVectorsOverHttp(base, vectors) {
   return { passed, skipped, failures };
 }
 
+/**
+ * Cases in the format of verify.json with bodies of 4 KiB and more, where the
+ * Fetch adapter has WebCrypto compute the MACs (one per secret, in order):
+ * rotation with the match in every position, wrong, uppercase and malformed
+ * headers, a signed body that is not a payload, and the replay window. Signed
+ * with node:crypto, not with this SDK.
+ */
+export async function largeBodyCases() {
+  const { createHmac } = await import('node:crypto');
+  const mac = (secret, body) => createHmac('sha256', secret).update(body).digest('hex');
+  const payload = (size, timestamp = '2025-01-15T10:30:00.000Z') => {
+    const head = '{"event":"license.authorized","data":{"licenseId":"lic_big","note":"';
+    const tail = `"},"timestamp":"${timestamp}"}`;
+    return head + 'y'.repeat(size - head.length - tail.length) + tail;
+  };
+  const ok = (body) => {
+    const parsed = JSON.parse(body);
+    return { event: parsed.event, timestamp: parsed.timestamp, data: parsed.data };
+  };
+  const secrets = ['whsec_rotation_first', 'whsec_rotation_second', 'whsec_rotation_third'];
+  const cases = [];
+  for (const size of [4096, 65536, 1024 * 1024]) {
+    const body = payload(size);
+    secrets.forEach((secret, i) => {
+      const signature = mac(secret, body);
+      cases.push({ name: `${size} B, signed with secret ${i + 1} of 3`, secrets, body, signature, expect: { ...ok(body), idempotency_key: signature.slice(0, 32) } });
+    });
+    const signature = mac(secrets[0], body);
+    cases.push({ name: `${size} B, uppercase header`, secrets: [secrets[0]], body, signature: signature.toUpperCase(), expect: { ...ok(body), idempotency_key: signature.slice(0, 32) } });
+    cases.push({ name: `${size} B, signed by another secret`, secrets, body, signature: mac('whsec_someone_else', body), expect: { error: 'invalid_signature' } });
+    cases.push({ name: `${size} B, header one digit short`, secrets, body, signature: signature.slice(1), expect: { error: 'malformed_signature' } });
+    cases.push({ name: `${size} B, no header`, secrets, body, signature: null, expect: { error: 'missing_signature' } });
+    const broken = `${body.slice(0, -1)}`;
+    cases.push({ name: `${size} B, signed but not JSON`, secrets, body: broken, signature: mac(secrets[2], broken), expect: { error: 'invalid_payload' } });
+    const old = payload(size, '2025-01-15T10:00:00.000Z');
+    cases.push({ name: `${size} B, outside the replay window`, secrets, body: old, signature: mac(secrets[1], old), tolerance: 300, now_ms: Date.parse('2025-01-15T10:30:00.000Z'), expect: { error: 'timestamp_out_of_tolerance' } });
+  }
+  return { description: 'large bodies for the WebCrypto path', cases };
+}
+
 /** Prints the skipped cases with their reasons, once per runtime. */
 export function reportSkipped(runtime, skipped) {
   for (const [name, reason] of skipped) console.log(`${runtime}: skipped ${name}: ${reason}`);

@@ -9,6 +9,7 @@ import {
   ROOT,
   SECRET,
   delivery,
+  largeBodyCases,
   loadVectors,
   projectWith,
   reportSkipped,
@@ -43,8 +44,8 @@ after(async () => {
 });
 
 test('workerd: every shared vector over HTTP through verifyRequest', async () => {
-  for (const file of ['verify.json', 'large.json']) {
-    const vectors = loadVectors(file);
+  for (const file of ['verify.json', 'large.json', 'large bodies (WebCrypto path)']) {
+    const vectors = file.endsWith('.json') ? loadVectors(file) : await largeBodyCases();
     const { passed, skipped, failures } = await runVectorsOverHttp(app.base, vectors);
     reportSkipped(`workerd ${file}`, skipped);
     assert.deepEqual(failures, []);
