@@ -81,6 +81,7 @@ test-js: pkg
 	$(NODE22) --test $(NODE_TESTS)
 	$(NODE24) --test $(NODE_TESTS)
 	$(DENO) run --quiet --no-config --allow-read=tests/vectors tests/js/runtimes/deno.mjs
+	$(DENO) run --quiet --no-config --allow-read=tests/vectors,pkg tests/js/runtimes/deno-browser.mjs
 	$(BUN) tests/js/runtimes/bun.mjs
 	node --test tests/js/workerd/workerd.test.mjs
 	node --test tests/js/pack/pack.test.mjs
