@@ -155,13 +155,15 @@ const webhookFor = (secrets, tolerance) =>
 const encoder = new TextEncoder();
 const hostKeys = new Map();
 
+/** Whether WebCrypto computes the MACs of `body` (checked before any `await`: small bodies skip a tick). */
+const wantsWebCrypto = (body) => subtle !== undefined && body.byteLength >= WEBCRYPTO_MIN_BYTES;
+
 /**
- * The MACs of `body`, one per secret, concatenated, from WebCrypto: or
- * undefined when the body is small, WebCrypto is missing, or it failed (the
- * Wasm HMAC then computes them; the outcome is the same).
+ * The MACs of `body`, one per secret, concatenated, from WebCrypto; or
+ * undefined when WebCrypto failed (the Wasm HMAC then computes them: the
+ * outcome is the same).
  */
 async function webCryptoMacs(secrets, body) {
-  if (subtle === undefined || body.byteLength < WEBCRYPTO_MIN_BYTES) return undefined;
   try {
     const keys = await remember(hostKeys, cacheKey(secrets), () =>
       Promise.all(secrets.map((s) => subtle.importKey('raw', encoder.encode(s), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']))),
@@ -245,8 +247,10 @@ export async function verifyRequest(request, options) {
     throw new WebhookVerificationError(failure.code, status, `${failure.code.replaceAll('_', ' ')}: ${failure.detail}`);
   }
   const verifyOptions = options.now === undefined ? {} : { now: options.now };
-  const macs = await webCryptoMacs(secrets, body);
-  if (macs !== undefined) verifyOptions[HOST_MACS] = macs;
+  if (wantsWebCrypto(body)) {
+    const macs = await webCryptoMacs(secrets, body);
+    if (macs !== undefined) verifyOptions[HOST_MACS] = macs;
+  }
   return webhook.verify(body, request.headers.get(SIGNATURE_HEADER), verifyOptions);
 }
 
@@ -373,8 +377,10 @@ export function geckoguard(options = {}) {
     } catch (failure) {
       return respond(core.reject(failure.code, failure.detail));
     }
-    const macs = await webCryptoMacs(secrets, body);
-    if (macs !== undefined) pendingMacs.set(body, macs);
+    if (wantsWebCrypto(body)) {
+      const macs = await webCryptoMacs(secrets, body);
+      if (macs !== undefined) pendingMacs.set(body, macs);
+    }
     return respond(await core.process({ method: 'POST', body, signature: request.headers.get(SIGNATURE_HEADER), waitUntil, background }));
   }
 
