@@ -51,7 +51,8 @@ export declare function verifyRequest(request: Request, options: VerifyRequestOp
 /** Options of {@link geckoguard}: those of the Express adapter, plus where the secret comes from. */
 export interface FetchHandlerOptions extends Omit<WebhookHandlerOptions, 'bodyTimeoutMs'> {
   /**
-   * Where the secret is read per request when `secret`/`secrets` is not given:
+   * Where the secret is read per request when neither `secret` nor `secrets` is
+   * among the options (one given but `undefined` throws at once, as in Express):
    * `env[secretBinding]` (Workers), else `process.env` or `Deno.env`. Several
    * names while rotating. Default `GECKOGUARD_WEBHOOK_SECRET`.
    */

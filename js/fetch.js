@@ -53,10 +53,11 @@ function describe(value) {
  * unbounded body is never buffered. Throws `{ code, detail }` on failure.
  */
 async function readBody(request, maxBodyBytes) {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && /^\s*\d+\s*$/.test(declared) && Number(declared) > maxBodyBytes) {
+  const header = request.headers.get('content-length');
+  const declared = header !== null && /^\s*\d+\s*$/.test(header) ? Number(header) : null;
+  if (declared !== null && declared > maxBodyBytes) {
     cancel(request.body);
-    throw { code: 'payload_too_large', detail: `Content-Length ${Number(declared)} > ${maxBodyBytes}` };
+    throw { code: 'payload_too_large', detail: `Content-Length ${declared} > ${maxBodyBytes}` };
   }
   if (request.bodyUsed) {
     throw {
@@ -271,8 +272,8 @@ function isRequest(value) {
  * the secret is missing. Details go to `onError` and `log`, never the secret.
  *
  * @param {object} [options]
- * @param {string} [options.secret] the endpoint secret; default: read per request
- *   from `env[secretBinding]` (Workers), else from `process.env` or `Deno.env`
+ * @param {string} [options.secret] the endpoint secret (given but unset: throws now); left out,
+ *   it is read per request from `env[secretBinding]` (Workers), else `process.env` or `Deno.env`
  * @param {string[]} [options.secrets] several secrets while rotating
  * @param {string|string[]} [options.secretBinding] default `GECKOGUARD_WEBHOOK_SECRET`;
  *   several names while rotating (the ones not set are skipped)
@@ -303,8 +304,10 @@ export function geckoguard(options = {}) {
   if (bindings.length === 0 || !bindings.every((name) => typeof name === 'string' && name !== '')) {
     throw optionError(`secretBinding must name an environment binding, or several while rotating, got ${describe(secretBinding)}`);
   }
-  const fixed = shared.secret !== undefined || shared.secrets !== undefined;
-  const fixedSecrets = fixed ? secretsOf(shared, 'geckoguard') : undefined;
+  // `secret: process.env.X` with X unset is a configuration error, thrown now
+  // by the shared handler as in Express; leave both out to read the binding.
+  const fixed = 'secret' in shared || 'secrets' in shared;
+
   // One in-memory dedupe store for every secret the bindings may hold.
   if (shared.dedupe === true || (typeof shared.dedupe === 'object' && shared.dedupe !== null && shared.dedupe.store === undefined)) {
     shared.dedupe = { ...(shared.dedupe === true ? {} : shared.dedupe), store: createMemoryStore() };
@@ -319,6 +322,7 @@ export function geckoguard(options = {}) {
   // Wrong options throw now, not on the first request: checked with the
   // secret when it is given, else with a stand-in never used to verify.
   const checked = build(fixed ? undefined : ['whsec_stand_in_for_the_options_check']);
+  const fixedSecrets = fixed ? secretsOf(shared, 'geckoguard') : undefined;
   const cores = new Map(); // secrets from the environment -> handler
   const coreFor = (secrets) => {
     const key = cacheKey(secrets);
@@ -345,6 +349,9 @@ export function geckoguard(options = {}) {
   }
 
   async function handle(request, env, ctx) {
+    if (!isRequest(request)) {
+      throw optionError(`the handler takes a Fetch Request (in Hono: c.req.raw), got ${describe(request)}`);
+    }
     let core = checked;
     let secrets = fixedSecrets;
     if (!fixed) {

@@ -89,6 +89,7 @@ test('geckoguard(): a wrong configuration throws when the factory is called', ()
   assert.throws(() => geckoguard({ secret: ' whsec_padded' }), { code: 'invalid_secret' });
   assert.throws(() => geckoguard({ secert: SECRET }), { name: 'TypeError', message: /unknown option "secert"/ });
   assert.throws(() => geckoguard().on('license.revoked', 'not a function'), TypeError);
+  assert.throws(() => geckoguard({ secret: undefined }), { name: 'TypeError', message: /secret is missing/ });
 });
 
 test('geckoguard(): the secret comes from env per request, one verifier per secret, rotation across bindings', async () => {
@@ -121,6 +122,10 @@ test('geckoguard(): a missing or invalid binding answers 500, reports to onError
   assert.ok(errors.every(([code, status]) => code === 'invalid_secret' && status === 500));
   assert.match(errors[0][2], /GECKOGUARD_WEBHOOK_SECRET/);
   assert.ok(![...lines, ...errors.map((e) => e[2])].some((text) => text.includes(SECRET)), 'a log line shows the secret');
+});
+
+test('geckoguard(): the handler refuses what is not a Request with a TypeError that names the fix', async () => {
+  await assert.rejects(geckoguard({ secret: SECRET })({ req: {} }), { name: 'TypeError', message: /c\.req\.raw/ });
 });
 
 test('geckoguard(): router answers and headers', async () => {
