@@ -27,8 +27,12 @@ export function bundle(dir, extraArgs = []) {
   return join(dir, 'dist');
 }
 
-/** Runs a wrangler bundle in workerd on a random loopback port. */
+/**
+ * Runs a wrangler bundle in workerd on a random loopback port. `logs` collects
+ * what the Worker and the runtime print, for the tests to check.
+ */
 export async function serve(dist, bindings) {
+  const logs = [];
   const mf = new Miniflare({
     host: '127.0.0.1',
     port: 0,
@@ -38,8 +42,14 @@ export async function serve(dist, bindings) {
     modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
     compatibilityDate: COMPATIBILITY_DATE,
     bindings,
+    handleStructuredLogs: ({ level, message }) => {
+      logs.push(`${level}: ${message}`);
+    },
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.on('data', (data) => logs.push(`stdout: ${data}`));
+      stderr.on('data', (data) => logs.push(`stderr: ${data}`));
+    },
   });
   const url = await mf.ready;
-  return { mf, base: url.origin };
+  return { mf, base: url.origin, logs };
 }
-

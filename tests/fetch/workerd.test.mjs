@@ -93,7 +93,16 @@ test('workerd: a Worker without the secret binding answers 500 and names the bin
     });
     assert.equal(response.status, 500);
     assert.equal(await response.text(), 'Internal Server Error');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // logs arrive asynchronously
+    assert.ok(unset.logs.some((line) => line.includes('no webhook secret') && line.includes('GECKOGUARD_WEBHOOK_SECRET')), unset.logs.join('\n'));
   } finally {
     await unset.mf.dispose();
   }
+});
+
+test('workerd: no uncaught error or unhandled rejection in the Workers, and the secret in no log line', () => {
+  const lines = [...example.logs, ...app.logs];
+  assert.ok(lines.length > 0, 'the Workers logged nothing: is the log capture broken?');
+  assert.deepEqual(lines.filter((line) => /uncaught|unhandled/i.test(line)), []);
+  assert.deepEqual(lines.filter((line) => line.includes(SECRET)), []);
 });
