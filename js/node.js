@@ -2,10 +2,13 @@
 // synchronously at import, and lends the core node:crypto's HMAC for large
 // bodies, where OpenSSL hashes several times faster than Wasm. The core still
 // parses the header, compares in constant time and checks the payload.
-import { readFileSync } from 'node:fs';
 import * as wasm from './wasm/geckoguard_webhooks.js';
 import { createApi, WebhookVerificationError } from './webhook.js';
 import { nativeHmac } from './node-hmac.js';
+
+// process.getBuiltinModule (Node 20.16+, Bun) skips building the ES module
+// facade of node:fs, about 1.3 ms of the cold start; older Nodes import it.
+const { readFileSync } = globalThis.process.getBuiltinModule?.('node:fs') ?? (await import('node:fs'));
 
 wasm.initSync({ module: readFileSync(new URL('./wasm/geckoguard_webhooks_bg.wasm', import.meta.url)) });
 

@@ -32,7 +32,7 @@ function fail(message) {
 /**
  * Rewrites an ES module into CommonJS. It handles only the forms this package
  * uses (named and namespace imports, exported declarations, export lists,
- * `export default`, `import.meta.url`) and fails on anything else, so a new
+ * `export default`, `import.meta.url`, `(await import('node:…'))`) and fails on anything else, so a new
  * form cannot slip through untranslated.
  */
 export function toCommonJs(source, file) {
@@ -58,7 +58,9 @@ export function toCommonJs(source, file) {
       exported.push(['default', name]);
       return '';
     })
-    .replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href");
+    .replaceAll('import.meta.url', "require('node:url').pathToFileURL(__filename).href")
+    // A fallback import of a built-in module, awaited at top level in ESM.
+    .replace(/\(await import\('(node:[\w/]+)'\)\)/g, (_, from) => `require('${from}')`);
   const leftover = out.match(/^\s*(import|export)\b.*$/m) ?? out.match(/\bimport\.meta\b|\bimport\(/);
   if (leftover) fail(`${file}: cannot rewrite to CommonJS: ${leftover[0]}`);
   out = `'use strict';\n${out}\nmodule.exports = { ${exported.map(([as, local]) => (as === local ? as : `${as}: ${local}`)).join(', ')} };\n`;
