@@ -67,7 +67,6 @@ async function readBody(request, maxBodyBytes) {
         'Fix: verify before anything reads the body, or pass request.clone()',
     };
   }
-  if (request.body === null) return new Uint8Array(0);
   if (declared !== null) {
     // The HTTP layer of every runtime stops a body at its Content-Length, so
     // the native read is bounded too, and much cheaper than a JavaScript loop.
@@ -81,6 +80,7 @@ async function readBody(request, maxBodyBytes) {
     if (bytes.byteLength > maxBodyBytes) throw { code: 'payload_too_large', detail: `more than ${maxBodyBytes} bytes` };
     return bytes;
   }
+  if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks = [];
   let length = 0;
