@@ -6,7 +6,7 @@
 //                                  and clock (header x-test-case: base64 JSON);
 //                                  answers the event, or { code } with error.status
 //   *    /webhooks/geckoguard      geckoguard(): the secret from the env binding
-//   POST /webhooks/slow            handlers slower than the 300 ms deadline: 202
+//   POST /webhooks/slow            a handler (1.5 s) slower than the 300 ms deadline: 202
 //   POST /webhooks/background      background: true, answered before the handler ends
 //   POST /webhooks/dedupe          dedupe: true
 //   GET  /seen                     what the handlers saw, for the tests
@@ -25,13 +25,13 @@ webhooks.on('test.fail', () => {
 
 const slow = geckoguard({ deadlineMs: 300, log: false });
 slow.onAny(async (event) => {
-  await sleep(800);
+  await sleep(1500);
   seen.finished.push(`slow ${event.idempotencyKey}`);
 });
 
 const background = geckoguard({ background: true, log: false });
 background.onAny(async (event) => {
-  await sleep(500);
+  await sleep(1500);
   seen.finished.push(`background ${event.idempotencyKey}`);
 });
 
