@@ -10,8 +10,12 @@
 //
 // BENCH_EXPRESS=4 runs it on Express 4 (default 5). Prints "ready <port>".
 import crypto from 'node:crypto';
-import { geckoguard } from '../../pkg/express.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
+// BENCH_PKG: the copy of pkg/ that bench.mjs made (default: pkg/ itself).
+const pkg = process.env.BENCH_PKG ? pathToFileURL(join(process.env.BENCH_PKG, 'express.js')).href : '../../pkg/express.js';
+const { geckoguard } = await import(pkg);
 const { default: express } = await import(process.env.BENCH_EXPRESS === '4' ? 'express4' : 'express5');
 const secret = process.env.BENCH_SECRET;
 
