@@ -102,9 +102,11 @@ examples/express/node_modules/.installed: examples/express/package-lock.json | p
 # The Fetch adapter (@geckoguard/webhooks/fetch) in real runtimes, over HTTP on
 # loopback: in workerd (the example Worker and a test app bundled by wrangler,
 # run by miniflare; wrangler needs Node 22), in Deno and Bun, in Hono on Node,
-# and the Deno, Bun, Hono and Next.js examples. The tests start every server.
+# and the Deno, Bun, Hono and Next.js examples; the command-line sender delivers
+# every event to the example Worker. The tests start every server.
 test-fetch: pkg
 	tsc -p tests/fetch/types
+	cargo build --features cli --bin geckoguard-webhooks
 	$(NODE22) --test --test-force-exit --test-timeout=300000 tests/fetch/workerd.test.mjs
 	node --test --test-force-exit --test-timeout=300000 tests/fetch/node.test.mjs tests/fetch/deno-bun.test.mjs tests/fetch/examples.test.mjs
 

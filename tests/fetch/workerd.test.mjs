@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 import {
   ROOT,
@@ -76,6 +77,23 @@ test('workerd: the example Worker from examples/cloudflare-worker, as wrangler b
   const other = await fetch(`${example.base}/elsewhere`, { method: 'POST', body });
   assert.equal(other.status, 404);
   await other.text();
+});
+
+test('workerd: the command-line sender delivers all 15 events to the example Worker, and a tampered one is refused', () => {
+  // The CLI sends exactly what GeckoGuard sends (headers, User-Agent, 10 s timeout); make test-fetch builds it.
+  const cli = join(ROOT, 'target/debug/geckoguard-webhooks');
+  const url = `${example.base}/webhooks/geckoguard`;
+  const env = { ...process.env, GECKOGUARD_WEBHOOK_SECRET: SECRET };
+  const run = (args) => spawnSync(cli, args, { env, encoding: 'utf8', timeout: 60_000 });
+  const all = run(['send', '--url', url, '--all', '--format', 'json']);
+  assert.equal(all.status, 0, `${all.stdout}${all.stderr}`);
+  const attempts = all.stdout.trim().split('\n').map((line) => JSON.parse(line));
+  assert.equal(attempts.length, 15);
+  assert.ok(attempts.every((a) => a.status === 200), all.stdout);
+  const tampered = run(['send', '--url', url, '--event', 'license.revoked', '--tamper', '--format', 'json']);
+  assert.equal(tampered.status, 1, 'a refused delivery makes the sender exit 1');
+  assert.equal(JSON.parse(tampered.stdout.trim()).status, 401, tampered.stdout);
+  assert.ok(!`${all.stdout}${tampered.stdout}${tampered.stderr}`.includes(SECRET));
 });
 
 test('workerd: a Worker without the secret binding answers 500 and names the binding in its log only', async () => {
