@@ -5,6 +5,7 @@
 //   POST /vectors                  verifyRequest with the case's secrets, tolerance
 //                                  and clock (header x-test-case: base64 JSON);
 //                                  answers the event, or { code } with error.status
+//   POST /vectors-handler          the same case through a geckoguard() handler: its status
 //   *    /webhooks/geckoguard      geckoguard(): the secret from the env binding
 //   POST /webhooks/slow            a handler (1.5 s) slower than the 300 ms deadline: 202
 //   POST /webhooks/background      background: true, answered before the handler ends
@@ -62,12 +63,35 @@ async function vectors(request) {
   }
 }
 
+// One handler per vector case (its secrets, tolerance and clock), made on first use.
+const caseHandlers = new Map();
+async function vectorsThroughHandler(request, env, ctx) {
+  const header = request.headers.get('x-test-case');
+  const testCase = fromBase64Json(header);
+  let handler = caseHandlers.get(header);
+  if (!handler) {
+    const options = { secrets: testCase.secrets, log: false };
+    if (testCase.tolerance !== undefined) options.tolerance = testCase.tolerance;
+    if (testCase.now_ms !== undefined) options.now = () => testCase.now_ms;
+    try {
+      handler = geckoguard(options);
+    } catch (error) {
+      // A configuration the factory refuses: what a deploy would see at startup.
+      return new Response(error.code ?? error.name, { status: 500 });
+    }
+    caseHandlers.set(header, handler);
+  }
+  return handler(request, env, ctx);
+}
+
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
     switch (pathname) {
       case '/vectors':
         return vectors(request);
+      case '/vectors-handler':
+        return vectorsThroughHandler(request, env, ctx);
       case '/webhooks/geckoguard':
         return webhooks(request, env, ctx);
       case '/webhooks/slow':

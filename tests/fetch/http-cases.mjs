@@ -57,7 +57,8 @@ function sortKeys(value) {
 const sameJson = (a, b) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 
 /**
- * Sends every case of `vectors` to `${base}/vectors` and checks the answer.
+ * Sends every case of `vectors` to `${base}/vectors` (verifyRequest) and to
+ * `${base}/vectors-handler` (a geckoguard() handler) and checks both answers.
  * Returns { passed, skipped: [[name, reason]], failures: [message] }.
  */
 export async function runVectorsOverHttp(base, vectors) {
@@ -102,6 +103,16 @@ export async function runVectorsOverHttp(base, vectors) {
       if (event.timestamp !== want.timestamp) problems.push(`timestamp ${event.timestamp}`);
       if (!sameJson(event.data, want.data)) problems.push('data differs');
       if (event.idempotencyKey !== want.idempotency_key) problems.push(`idempotencyKey ${event.idempotencyKey}`);
+    }
+    // The same case through a geckoguard() handler: the status it answers GeckoGuard.
+    try {
+      const viaHandler = await fetch(`${base}/vectors-handler`, { method: 'POST', headers, body: bodyOf(testCase) });
+      const text = await viaHandler.text();
+      const wantStatus = want.error ? STATUS[want.error] : 200;
+      if (viaHandler.status !== wantStatus) problems.push(`handler answered ${viaHandler.status} ${text}, expected ${wantStatus}`);
+      if (want.error === 'invalid_secret' && text !== 'invalid_secret') problems.push(`handler factory: ${text}, expected invalid_secret`);
+    } catch (error) {
+      problems.push(`handler request failed: ${error.message}`);
     }
     if (problems.length === 0) passed += 1;
     else failures.push(`${name}: ${problems.join('; ')}`);
