@@ -156,8 +156,12 @@ const webhookFor = (secrets, tolerance) =>
 const encoder = new TextEncoder();
 const hostKeys = new Map();
 
-/** Whether WebCrypto computes the MACs of `body` (checked before any `await`: small bodies skip a tick). */
-const wantsWebCrypto = (body) => subtle !== undefined && body.byteLength >= WEBCRYPTO_MIN_BYTES;
+/**
+ * Whether WebCrypto computes the MACs of `body`: a large body with a header to
+ * check (without one the core refuses before any HMAC). Checked before any
+ * `await`, so small bodies skip a tick.
+ */
+const wantsWebCrypto = (body, signature) => subtle !== undefined && body.byteLength >= WEBCRYPTO_MIN_BYTES && signature !== null;
 
 /**
  * The MACs of `body`, one per secret, concatenated, from WebCrypto; or
@@ -248,11 +252,12 @@ export async function verifyRequest(request, options) {
     throw new WebhookVerificationError(failure.code, status, `${failure.code.replaceAll('_', ' ')}: ${failure.detail}`);
   }
   const verifyOptions = options.now === undefined ? {} : { now: options.now };
-  if (wantsWebCrypto(body)) {
+  const signature = request.headers.get(SIGNATURE_HEADER);
+  if (wantsWebCrypto(body, signature)) {
     const macs = await webCryptoMacs(secrets, body);
     if (macs !== undefined) verifyOptions[HOST_MACS] = macs;
   }
-  return webhook.verify(body, request.headers.get(SIGNATURE_HEADER), verifyOptions);
+  return webhook.verify(body, signature, verifyOptions);
 }
 
 function isRequest(value) {
@@ -384,11 +389,12 @@ export function geckoguard(options = {}) {
     } catch (failure) {
       return respond(core.reject(failure.code, failure.detail));
     }
-    if (wantsWebCrypto(body)) {
+    const signature = request.headers.get(SIGNATURE_HEADER);
+    if (wantsWebCrypto(body, signature)) {
       const macs = await webCryptoMacs(secrets, body);
       if (macs !== undefined) pendingMacs.set(body, macs);
     }
-    return respond(await core.process({ method: 'POST', body, signature: request.headers.get(SIGNATURE_HEADER), waitUntil, background }));
+    return respond(await core.process({ method: 'POST', body, signature, waitUntil, background }));
   }
 
   /** A server misconfiguration: to onError and the console, never to the caller. */

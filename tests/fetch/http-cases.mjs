@@ -217,40 +217,51 @@ async function seen(base) {
 
 /**
  * POSTs `total` bytes with chunked transfer encoding (no Content-Length), a
- * chunk at a time, and resolves with the status as soon as the server answers:
- * a server that refuses early may close the connection while the rest is
- * still being sent, which a Fetch client reports as a failed request.
+ * chunk every few milliseconds, and resolves with the status as soon as the
+ * server answers. A server that refuses early closes the connection while the
+ * rest is still coming; a write that then meets the reset can make the
+ * client's TCP stack drop the answer it had not read yet, so the chunks are
+ * paced, and a connection reset before any answer is tried again (twice):
+ * a server that read the whole body would answer 401, never reset.
  */
-export async function postChunked(url, total, headers) {
+export async function postChunked(url, total, headers, attempts = 3) {
   const { request } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    let answered = false;
-    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      answered = true;
-      res.resume();
-      resolve(res.statusCode);
-      req.destroy();
-    });
-    req.on('error', (error) => {
-      if (!answered) reject(new Error(`no answer before the connection failed: ${error.message}`));
-    });
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    let sent = 0;
-    const writeMore = () => {
-      while (!answered && sent < total) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return req.once('drain', writeMore);
-      }
-      if (!answered) req.end();
-    };
-    writeMore();
-    setTimeout(() => {
-      if (!answered) {
+  const once = () =>
+    new Promise((resolve, reject) => {
+      let answered = false;
+      const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+        answered = true;
+        res.resume();
+        resolve(res.statusCode);
         req.destroy();
-        reject(new Error('no answer within 20 s'));
-      }
-    }, 20_000).unref();
-  });
+      });
+      req.on('error', (error) => {
+        if (!answered) reject(Object.assign(new Error(`no answer before the connection failed: ${error.message}`), { reset: true }));
+      });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let sent = 0;
+      const writeMore = () => {
+        if (answered || req.destroyed) return;
+        if (sent >= total) return void req.end();
+        sent += chunk.length;
+        if (req.write(chunk)) setTimeout(writeMore, 3);
+        else req.once('drain', () => setTimeout(writeMore, 3));
+      };
+      writeMore();
+      setTimeout(() => {
+        if (!answered) {
+          req.destroy();
+          reject(new Error('no answer within 20 s'));
+        }
+      }, 20_000).unref();
+    });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await once();
+    } catch (error) {
+      if (!error.reset || attempt >= attempts) throw error;
+    }
+  }
 }
 
 /**
