@@ -9,7 +9,8 @@
 // is not 200; any wrong answer fails the benchmark.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +20,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const PKG = mkdtempSync(join(tmpdir(), 'geckoguard-bench-pkg-'));
 cpSync(fileURLToPath(new URL('../../pkg/', import.meta.url)), PKG, { recursive: true });
 process.on('exit', () => rmSync(PKG, { recursive: true, force: true }));
+if (!['node.js', 'express.js', 'wasm/geckoguard_webhooks_bg.wasm'].every((f) => existsSync(join(PKG, f)))) {
+  console.error('bench-express: pkg/ is missing or incomplete: run `make pkg` first');
+  process.exit(1);
+}
 const { sign } = await import(pathToFileURL(join(PKG, 'node.js')).href);
 
 const arg = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
@@ -62,6 +67,21 @@ try {
   }
 
   const results = Object.fromEntries(ROUTES.map((r) => [r, []]));
+  // Server CPU time per request: unlike throughput, barely moved by other
+  // processes competing for the machine.
+  const cpuPerRequest = Object.fromEntries(ROUTES.map((r) => [r, []]));
+  const cpu = () =>
+    new Promise((resolve, reject) => {
+      // A fresh connection each time: a kept-alive one may have timed out during the run.
+      get({ host: '127.0.0.1', port, path: '/cpu', agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => {
+          const { user, system } = JSON.parse(text);
+          resolve(user + system);
+        });
+      }).on('error', reject);
+    });
   let wrongTotal = 0;
   const command = (route) => ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', '-s', 'count.lua', `http://127.0.0.1:${port}/${route}`];
   console.log(`wrk ${command('<route>').join(' ')}  (Express ${EXPRESS}, ${ROUNDS} rounds, body ${Buffer.byteLength(BODY)} bytes)`);
@@ -75,11 +95,15 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round += 1) {
     for (const route of ROUTES) {
+      const cpuBefore = await cpu();
       const output = execFileSync('wrk', command(route), {
         cwd: HERE,
         encoding: 'utf8',
         env: { ...process.env, BENCH_BODY: BODY, BENCH_SIGNATURE: SIGNATURE, BENCH_EXPECT: '200' },
       });
+      const cpuUsed = (await cpu()) - cpuBefore;
+      const requests = Number(/(\d+) requests in/.exec(output)?.[1]);
+      cpuPerRequest[route].push(cpuUsed / requests);
       const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
       const wrong = Number(/WRONG_ANSWERS (\d+)/.exec(output)?.[1]);
       const errors = /Socket errors: (.*)/.exec(output)?.[1];
@@ -88,7 +112,9 @@ try {
       const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0);
       wrongTotal += Math.max(wrong, non2xx);
       results[route].push(rps);
-      console.log(`round ${round} /${route.padEnd(8)} ${rps.toFixed(0).padStart(7)} req/s  p99 ${p99}  wrong answers ${wrong}${errors ? `  socket errors: ${errors}` : ''}`);
+      console.log(
+        `round ${round} /${route.padEnd(8)} ${rps.toFixed(0).padStart(7)} req/s  server CPU ${(cpuUsed / requests).toFixed(1)} µs/req  p99 ${p99}  wrong answers ${wrong}${errors ? `  socket errors: ${errors}` : ''}`,
+      );
     }
   }
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -100,11 +126,15 @@ try {
   const spec = mean(results.spec);
   // Each round's ratio compares runs seconds apart, so a load that comes and
   // goes on the machine moves both sides of most ratios alike.
-  console.log('\nroute      mean req/s   mean vs spec   median of per-round ratios');
+  const specCpu = median(cpuPerRequest.spec);
+  console.log('\nroute      mean req/s   mean vs spec   median of per-round ratios   median server CPU µs/req   spec CPU / route CPU');
   for (const route of ROUTES) {
     const m = mean(results[route]);
     const ratios = results[route].map((rps, i) => rps / results.spec[i]);
-    console.log(`/${route.padEnd(9)} ${m.toFixed(0).padStart(10)}   ${(m / spec).toFixed(2).padStart(11)}x   ${median(ratios).toFixed(2)}x`);
+    const c = median(cpuPerRequest[route]);
+    console.log(
+      `/${route.padEnd(9)} ${m.toFixed(0).padStart(10)}   ${(m / spec).toFixed(2).padStart(11)}x   ${median(ratios).toFixed(2).padStart(25)}x   ${c.toFixed(1).padStart(24)}   ${(specCpu / c).toFixed(2).padStart(19)}x`,
+    );
   }
   console.log(`wrong answers: ${wrongTotal}`);
   if (wrongTotal !== 0) process.exitCode = 1;

@@ -54,4 +54,7 @@ app.post('/adapter', geckoguard({ secret, log: false }), (req, res) => {
 
 app.use('/router', geckoguard({ secret, log: false }).onAny(() => {}));
 
+// For the driver: the server's CPU time, read around each run.
+app.get('/cpu', (req, res) => res.json(process.cpuUsage()));
+
 const server = app.listen(0, '127.0.0.1', () => console.log(`ready ${server.address().port}`));
