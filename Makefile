@@ -54,7 +54,7 @@ pkg: setup-rust setup-js
 	node scripts/build-pkg.mjs
 
 # ---- demo --------------------------------------------------------------------
-demo: setup-rust
+demo: setup-rust example-express
 	bash scripts/demo.sh
 
 # ---- test --------------------------------------------------------------------
