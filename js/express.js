@@ -96,10 +96,10 @@ export function geckoguard(options) {
   function deliver(req, res, next, routerMode, body) {
     const signature = req.headers[SIGNATURE_HEADER];
     if (routerMode) {
-      handler.process({ method: 'POST', body, signature }).then(
-        (result) => send(res, result),
-        (error) => fail(res, error),
-      );
+      handler
+        .process({ method: 'POST', body, signature })
+        .then((result) => send(res, result))
+        .catch((error) => fail(res, error));
       return;
     }
     const verified = handler.verify({ method: 'POST', body, signature });
@@ -130,7 +130,7 @@ export function geckoguard(options) {
       res.once('close', () => settle(false));
       req.geckoguard = event;
       next();
-    }, (error) => fail(res, error));
+    }).catch((error) => fail(res, error));
   }
 
   function fail(res, error) {
