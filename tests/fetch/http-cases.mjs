@@ -3,7 +3,7 @@
 // the answers. The same checks run against workerd, Deno, Bun and Node.
 import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,12 +22,19 @@ const STATUS = {
 
 export const loadVectors = (name) => JSON.parse(readFileSync(join(ROOT, 'tests/vectors', name), 'utf8'));
 
+const projects = [];
+process.on('exit', () => {
+  for (const dir of projects) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A temporary project that has the built package installed (node_modules
  * links to pkg/, as `npm install file:…` does) and `files` copied in.
+ * Removed when the process exits.
  */
 export function projectWith(files) {
   const dir = mkdtempSync(join(tmpdir(), 'geckoguard-fetch-'));
+  projects.push(dir);
   mkdirSync(join(dir, 'node_modules', '@geckoguard'), { recursive: true });
   symlinkSync(PKG, join(dir, 'node_modules', '@geckoguard', 'webhooks'), 'dir');
   for (const [to, from] of Object.entries(files)) cpSync(from, join(dir, to), { recursive: true });
