@@ -114,13 +114,22 @@ function readNow(now) {
   return ms;
 }
 
+const NO_OPTIONS = Object.freeze({});
+
 function readOptions(options, what) {
-  if (options === undefined || options === null) return {};
+  if (options === undefined || options === null) return NO_OPTIONS;
   if (typeof options !== 'object') throw argumentError(`invalid argument: the ${what} options must be an object`);
   return options;
 }
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** What the core's scratch methods return (src/wasm.rs): refused, or accepted and all ASCII (else 0). */
+const REFUSED = 1;
+const ACCEPTED_ASCII = 2;
+/** A size no body reaches (usize::MAX in Wasm). */
+const NEVER = 0xffffffff;
+/** Two lowercase hex digits for each byte value. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 const encoder = new TextEncoder();
 
 /**
@@ -136,10 +145,14 @@ export const HOST_MACS = Symbol('@geckoguard/webhooks host MACs');
  * Builds the API from the Wasm bindings. `hostMac`, where the runtime has a
  * native HMAC faster than Wasm on large bodies, is `{ minBytes, keys(secrets),
  * macs(keys, bytes) }`: it computes MACs only; the core still parses the
- * header, compares in constant time and checks the payload.
+ * header, compares in constant time and checks the payload. `asciiText`,
+ * where the runtime decodes Latin-1 faster than TextDecoder decodes UTF-8, is
+ * `{ minBytes, decode(bytes) }`: from `minBytes` on, a body the core accepted
+ * and found to be all ASCII (for which both decodings give the same string)
+ * is decoded that way for JSON.parse.
  */
-export function createApi(wasm, hostMac) {
-  const { Verifier, CoreError } = wasm;
+export function createApi(wasm, hostMac, asciiText) {
+  const { Verifier, CoreError, Scratch } = wasm;
 
   /** Runs a call into the core, turning its errors into WebhookVerificationError. */
   function core(call) {
@@ -153,6 +166,101 @@ export function createApi(wasm, hostMac) {
       }
       throw error;
     }
+  }
+
+  // The scratch: a fixed buffer in Wasm memory that small deliveries are
+  // written into, so a call costs no allocation and no result string (see
+  // `Scratch` in src/wasm.rs). Made on the first verification.
+  let scratch;
+  let scratchAt = 0;
+  let scratchEnd = 0;
+  let memory;
+  let memoryBytes;
+
+  /** A view of Wasm memory, made again once the memory has grown (the old one is then empty). */
+  function wasmBytes() {
+    if (memoryBytes.length === 0) memoryBytes = new Uint8Array(memory.buffer);
+    return memoryBytes;
+  }
+
+  /**
+   * Runs the core on a delivery, with the host's MACs if any. Small ones are
+   * written into the scratch (the body, the MACs, then the header, one after
+   * the other); larger ones are copied in as arguments. Either way the
+   * outcome comes back in the scratch: returns the status (0, or
+   * ACCEPTED_ASCII) with the idempotency key's bytes at the scratch's start,
+   * or throws the core's error.
+   */
+  function runCore(verifier, input, macs, header, nowMs) {
+    if (scratch === undefined) {
+      // The core reports an accepted body as all ASCII only where that is used.
+      scratch = new Scratch(asciiText === undefined ? NEVER : asciiText.minBytes);
+      scratchAt = scratch.address;
+      scratchEnd = scratchAt + scratch.size;
+      memory = wasm.wasmMemory();
+      memoryBytes = new Uint8Array(memory.buffer);
+    }
+    let status = inScratch(verifier, input, macs, header, nowMs);
+    if (status === undefined) {
+      if (macs !== undefined) status = verifier.verifyHostMacsInto(scratch, input, macs, header, nowMs);
+      else if (typeof input === 'string') status = verifier.verifyStrInto(scratch, input, header, nowMs);
+      else status = verifier.verifyInto(scratch, input, header, nowMs);
+    }
+    if (status === REFUSED) {
+      const error = scratch.takeError();
+      const failure = new WebhookVerificationError(error.code, error.status, error.message);
+      error.free();
+      throw failure;
+    }
+    return status;
+  }
+
+  /** The scratch path of runCore; undefined when the delivery does not fit. */
+  function inScratch(verifier, input, macs, header, nowMs) {
+    const bytes = wasmBytes();
+    const room = scratchEnd - scratchAt;
+    let bodyLen;
+    if (typeof input === 'string') {
+      if (input.length > room) return undefined;
+      const { read, written } = encoder.encodeInto(input, bytes.subarray(scratchAt, scratchEnd));
+      if (read !== input.length) return undefined;
+      bodyLen = written;
+    } else {
+      bodyLen = input.length;
+      if (bodyLen > room) return undefined;
+      bytes.set(input, scratchAt);
+    }
+    const macsLen = macs === undefined ? 0 : macs.length;
+    let at = scratchAt + bodyLen + macsLen;
+    const headerChars = header.length;
+    if (at + headerChars > scratchEnd) return undefined;
+    if (macs !== undefined) bytes.set(macs, scratchAt + bodyLen);
+    // The header as UTF-8: byte by byte while it is ASCII, as it always is
+    // from GeckoGuard; the encoder for the rest of any other.
+    let i = 0;
+    for (; i < headerChars; i += 1) {
+      const code = header.charCodeAt(i);
+      if (code > 0x7f) break;
+      bytes[at + i] = code;
+    }
+    at += i;
+    if (i < headerChars) {
+      const { read, written } = encoder.encodeInto(header.slice(i), bytes.subarray(at, scratchEnd));
+      if (read !== headerChars - i) return undefined;
+      at += written;
+    }
+    const headerLen = at - scratchAt - bodyLen - macsLen;
+    return macs === undefined
+      ? verifier.verifyScratch(scratch, bodyLen, headerLen, nowMs)
+      : verifier.verifyScratchHostMacs(scratch, bodyLen, macsLen, headerLen, nowMs);
+  }
+
+  /** The idempotency key: the hex of the 16 bytes the core wrote at the scratch's start. */
+  function scratchKey() {
+    const bytes = wasmBytes();
+    let key = '';
+    for (let j = scratchAt; j < scratchAt + 16; j += 1) key += HEX[bytes[j]];
+    return key;
   }
 
   function toBytes(value, what) {
@@ -209,22 +317,26 @@ export function createApi(wasm, hostMac) {
       const { now } = readOptions(options, 'verify');
       const nowMs = now === undefined ? (this.#hasTolerance ? Date.now() : 0) : readNow(now);
       const verifier = this.#verifier;
-      let idempotencyKey;
       const given = options?.[HOST_MACS];
+      let checked = input;
+      let macs;
       if (given instanceof Uint8Array && typeof input !== 'string') {
-        idempotencyKey = core(() => verifier.verifyHostMacs(input, given, header, nowMs));
+        macs = given;
       } else if (hostMac && input.length >= hostMac.minBytes) {
-        const bytes = typeof input === 'string' ? encoder.encode(input) : input;
-        const macs = this.#macs(bytes);
-        idempotencyKey = core(() => verifier.verifyHostMacs(bytes, macs, header, nowMs));
-      } else if (typeof input === 'string') {
-        idempotencyKey = core(() => verifier.verifyStr(input, header, nowMs));
-      } else {
-        idempotencyKey = core(() => verifier.verify(input, header, nowMs));
+        if (typeof input === 'string') checked = encoder.encode(input);
+        macs = this.#macs(checked);
       }
+      const status = runCore(verifier, checked, macs, header, nowMs);
+      const idempotencyKey = scratchKey();
       let payload;
       try {
-        payload = JSON.parse(typeof input === 'string' ? wellFormed(input) : decoder.decode(input));
+        payload = JSON.parse(
+          typeof input === 'string'
+            ? wellFormed(input)
+            : status === ACCEPTED_ASCII
+              ? asciiText.decode(input)
+              : decoder.decode(input),
+        );
       } catch {
         // The core accepted this body, so JSON.parse should too; if it ever
         // disagrees, the body is refused rather than half-read.

@@ -54,8 +54,17 @@ pub(crate) struct Checked<'a, D> {
 impl<D> Checked<'_, D> {
     /// The idempotency key: hex of the first 16 bytes of the verified tag.
     pub(crate) fn idempotency_key(&self) -> String {
-        let (head, _) = self.tag.split_at(IDEMPOTENCY_KEY_BYTES);
-        hex::encode(head)
+        hex::encode(self.idempotency_key_bytes())
+    }
+
+    /// The bytes the idempotency key is the hex of (the Wasm bindings hand
+    /// these to JavaScript, which only hex-encodes them).
+    pub(crate) fn idempotency_key_bytes(&self) -> [u8; IDEMPOTENCY_KEY_BYTES] {
+        let mut key = [0; IDEMPOTENCY_KEY_BYTES];
+        for (byte, tag_byte) in key.iter_mut().zip(&self.tag) {
+            *byte = *tag_byte;
+        }
+        key
     }
 }
 
