@@ -6,19 +6,11 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STATUS } from '../js/vector-cases.mjs';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const PKG = join(ROOT, 'pkg');
 export const SECRET = 'whsec_fetch_adapter_test_secret';
-
-const STATUS = {
-  missing_signature: 401,
-  malformed_signature: 401,
-  invalid_signature: 401,
-  invalid_payload: 400,
-  timestamp_out_of_tolerance: 400,
-  invalid_secret: 500,
-};
 
 export const loadVectors = (name) => JSON.parse(readFileSync(join(ROOT, 'tests/vectors', name), 'utf8'));
 

@@ -3,7 +3,8 @@
 // so every runtime (Node, Deno, Bun, workerd) runs the very same checks; each
 // runtime's driver loads the JSON its own way and reports the result.
 
-const STATUS = {
+/** The HTTP status each core error code answers with (the core's `Error::http_status`). */
+export const STATUS = {
   missing_signature: 401,
   malformed_signature: 401,
   invalid_signature: 401,

@@ -6,17 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { EXPRESSES, geckoguard, listen, rawPost, WebhookVerificationError } from './harness.mjs';
+import { STATUS } from '../vector-cases.mjs';
 
 const load = (name) => JSON.parse(readFileSync(new URL(`../../vectors/${name}`, import.meta.url), 'utf8')).cases;
 const CASES = [...load('verify.json'), ...load('large.json')];
-
-const STATUS = {
-  missing_signature: 401,
-  malformed_signature: 401,
-  invalid_signature: 401,
-  invalid_payload: 400,
-  timestamp_out_of_tolerance: 400,
-};
 
 const bodyOf = (c) => (c.body_base64 === undefined ? Buffer.from(c.body, 'utf8') : Buffer.from(c.body_base64, 'base64'));
 
