@@ -16,7 +16,7 @@ export CARGO_TERM_COLOR := never
 .PHONY: setup-wrk test-js-security test-load load
 
 help:
-	@echo "make demo    send every event type to a verifying receiver with the CLI"
+	@echo "make demo    send every event type to the Express example with the CLI"
 	@echo "make test    install what the tests need, then run them all"
 	@echo "make build   build the CLI and the npm package (pkg/)"
 	@echo "make bench   run the benchmarks (figures go in BENCHMARKS.md)"
